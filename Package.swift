@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Tandem",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tandem", targets: ["tandem"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .target(name: "TandemCore"),
+        .target(name: "TandemStore", dependencies: ["TandemCore"]),
+        .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore"]),
+        .target(name: "TandemLocal", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(
+            name: "TandemRuntime",
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemChat", "TandemLocal",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "tandem",
+            dependencies: [
+                "TandemRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
+        .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore"]),
+        .testTarget(
+            name: "TandemChatTests",
+            dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
+        .testTarget(name: "TandemLocalTests", dependencies: ["TandemLocal", "TandemChat"]),
+        .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemLocal", "TandemChat"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}
