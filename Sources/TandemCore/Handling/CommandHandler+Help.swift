@@ -1,0 +1,31 @@
+import Foundation
+
+extension CommandHandler {
+    /// Help is generated from the command table and hides what the member may not run.
+    func help(topic: String?, context: RequestContext) -> Outcome {
+        let language = context.language
+        let visible = parser.table.filter { $0.allows(context.sender) }
+        if let topic {
+            let folded = TextFolding.words(topic)
+            let matching = visible.filter { spec in
+                spec.spellings.contains { Array($0.prefix(folded.count)) == folded }
+            }
+            guard !matching.isEmpty else {
+                return unknown(word: topic, closest: parser.closest(to: folded.first ?? ""), context: context)
+            }
+            var text = RichText()
+            for spec in matching {
+                text.add(.bold([.code(spec.usage(language))]), .text(" — " + spec.summary(language)))
+                text.add(.text(language.pick("Example: ", "Beispiel: ")), .code(spec.example(language)))
+            }
+            return .reply(text)
+        }
+        var text = RichText.paragraph(
+            .text(language.pick("Hi ", "Hallo ")), .text(context.sender.name),
+            .text(language.pick(", here is what I can do for you:", ", das kann ich für dich tun:")))
+        text.add(.bullets(visible.map { [.code($0.usage(language)), .text(" — " + $0.summary(language))] }))
+        text.add(
+            .text(language.pick("Details: ", "Details: ")), .code(language.pick("help <command>", "hilfe <Befehl>")))
+        return .reply(text)
+    }
+}

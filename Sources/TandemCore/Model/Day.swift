@@ -1,0 +1,102 @@
+import Foundation
+
+/// A calendar day without a time or zone ("2026-12-03"), as campaign dates are planned.
+///
+/// Encoded as its ISO string so state files stay readable and diffable.
+public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`; nil for anything else or an impossible date (2026-02-30).
+    public init?(iso text: some StringProtocol) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y)
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The day `date` falls on in `zone`.
+    public init(_ date: Date, in zone: TimeZone) {
+        let c = Calendar.gregorian(zone).dateComponents([.year, .month, .day], from: date)
+        self.init(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (a: Day, b: Day) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// The day `n` days later (or earlier for negative `n`).
+    public func adding(days n: Int) -> Day {
+        var c = DateComponents()
+        c.year = year
+        c.month = month
+        c.day = day + n
+        c.hour = 12
+        let cal = Calendar.gregorian(.gmt)
+        let date = cal.date(from: c) ?? Date(timeIntervalSince1970: 0)
+        return Day(date, in: .gmt)
+    }
+
+    /// Days from `self` to `other` (positive when `other` is later).
+    public func days(until other: Day) -> Int {
+        let cal = Calendar.gregorian(.gmt)
+        func noon(_ d: Day) -> Date {
+            cal.date(from: DateComponents(year: d.year, month: d.month, day: d.day, hour: 12)) ?? .distantPast
+        }
+        return cal.dateComponents([.day], from: noon(self), to: noon(other)).day ?? 0
+    }
+
+    /// Monday = 1 … Sunday = 7 (ISO 8601).
+    public var isoWeekday: Int {
+        let cal = Calendar.gregorian(.gmt)
+        let date = cal.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? .distantPast
+        let w = cal.component(.weekday, from: date)  // Sunday = 1
+        return w == 1 ? 7 : w - 1
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let day = Day(iso: text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a date (YYYY-MM-DD): \(text)"))
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+extension Calendar {
+    /// A Gregorian calendar in `zone`: the one calendar all date maths in Tandem uses.
+    public static func gregorian(_ zone: TimeZone) -> Calendar {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        cal.firstWeekday = 2
+        cal.locale = Locale(identifier: "en_US_POSIX")
+        return cal
+    }
+}

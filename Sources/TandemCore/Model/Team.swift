@@ -1,0 +1,66 @@
+import Foundation
+
+/// The team as the configuration describes it: members, the team's time zone, where announcements go.
+public struct Team: Codable, Sendable, Equatable {
+    public var members: [Member]
+    /// The team's IANA time zone: campaign days and business hours are counted in it.
+    public var timeZone: String
+    /// Where handoffs are announced to Sales.
+    public var salesChannel: String?
+    /// Where Marketing and Sales meet: reminders and the weekly report.
+    public var jointChannel: String?
+
+    public init(members: [Member], timeZone: String = "UTC", salesChannel: String? = nil, jointChannel: String? = nil) {
+        self.members = members
+        self.timeZone = timeZone
+        self.salesChannel = salesChannel
+        self.jointChannel = jointChannel
+    }
+
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
+
+    public func member(id: String) -> Member? { members.first { $0.id == id } }
+}
+
+/// Who asked, where, and when: everything a handler may know about the world besides the state.
+public struct RequestContext: Sendable {
+    public var sender: Member
+    public var channel: String
+    public var isDirect: Bool
+    /// The time of the request, passed in because the core never reads the clock.
+    public var now: Date
+
+    public init(sender: Member, channel: String, isDirect: Bool = false, now: Date) {
+        self.sender = sender
+        self.channel = channel
+        self.isDirect = isDirect
+        self.now = now
+    }
+
+    public var language: Language { sender.language }
+}
+
+/// A reply the bot owes.
+public struct Reply: Sendable, Equatable, Codable {
+    /// nil means "where the request came from".
+    public var channel: String?
+    public var body: RichText
+
+    public init(channel: String? = nil, body: RichText) {
+        self.channel = channel
+        self.body = body
+    }
+}
+
+/// The result of handling one request: what changed and what to say. Persisted before anything is sent.
+public struct Outcome: Sendable, Equatable {
+    public var events: [DomainEvent]
+    public var replies: [Reply]
+
+    public init(events: [DomainEvent] = [], replies: [Reply] = []) {
+        self.events = events
+        self.replies = replies
+    }
+
+    public static func reply(_ body: RichText) -> Outcome { Outcome(replies: [Reply(body: body)]) }
+}

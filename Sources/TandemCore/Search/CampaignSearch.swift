@@ -1,0 +1,119 @@
+import Foundation
+
+/// An inverted index over campaign briefs for tolerant, ranked look-up.
+///
+/// Kept inside `TeamState` and updated per event, so a search costs the words of the query, not the size
+/// of the state: exact and prefix hits come from the sorted vocabulary, and only words no exact or prefix
+/// hit explains are compared by edit distance.
+public struct CampaignSearchIndex: Sendable, Equatable {
+    /// A ranked hit.
+    public struct Hit: Sendable, Equatable {
+        public var position: Int
+        public var score: Double
+        /// True when every word of the query matched somewhere in the brief.
+        public var isComplete: Bool
+    }
+
+    private var postings: [String: [Int: Double]] = [:]
+    /// The distinct words, sorted, for prefix search.
+    private var vocabulary: [String] = []
+    private var documentWords: [[String]] = []
+
+    /// Words that carry no meaning in a campaign question.
+    static let stopWords: Set<String> = [
+        "the", "a", "an", "of", "for", "to", "in", "on", "and", "campaign", "campaigns", "der", "die", "das",
+        "den", "dem", "des", "fur", "und", "kampagne", "kampagnen", "zur", "zum", "im", "am",
+    ]
+
+    public init() {}
+
+    /// Indexes (or re-indexes) the campaign at `position`.
+    public mutating func index(_ campaign: Campaign, at position: Int) {
+        if position < documentWords.count {
+            for word in documentWords[position] { postings[word]?[position] = nil }
+        }
+        var weights: [String: Double] = [:]
+        func add(_ text: String?, _ weight: Double) {
+            guard let text else { return }
+            for word in TextFolding.words(text) where weights[word, default: 0] < weight { weights[word] = weight }
+        }
+        add(campaign.id.replacingOccurrences(of: "-", with: " "), 3)
+        add(campaign.name, 3)
+        campaign.tags.forEach { add($0, 2) }
+        add(campaign.segment, 1)
+        add(campaign.oneLiner, 1)
+        add(campaign.objective, 0.5)
+        campaign.keyMessages.forEach { add($0, 0.5) }
+        add(campaign.offer?.promoCode, 1)
+        let words = Array(weights.keys)
+        while documentWords.count <= position { documentWords.append([]) }
+        documentWords[position] = words
+        for (word, weight) in weights {
+            if postings[word] == nil {
+                postings[word] = [:]
+                vocabulary.insert(word, at: lowerBound(of: word))
+            }
+            postings[word]![position] = weight
+        }
+    }
+
+    /// Hits for `query`, best first. Complete hits (every query word found) come before partial ones.
+    public func search(_ query: String) -> [Hit] {
+        let all = TextFolding.words(query)
+        let words = all.filter { !Self.stopWords.contains($0) }
+        let queryWords = words.isEmpty ? all : words
+        guard !queryWords.isEmpty else { return [] }
+        var scores: [Int: Double] = [:]
+        var matched: [Int: Int] = [:]
+        for word in queryWords {
+            var best: [Int: Double] = [:]
+            func credit(_ token: String, _ factor: Double) {
+                for (doc, weight) in postings[token] ?? [:] where best[doc, default: 0] < weight * factor {
+                    best[doc] = weight * factor
+                }
+            }
+            credit(word, 1.0)
+            if word.count >= 3 {
+                for token in prefixed(by: word) where token != word { credit(token, 0.8) }
+            }
+            if best.isEmpty {
+                let allowance = TextFolding.typoAllowance(forLength: word.count)
+                if allowance > 0 {
+                    for token in vocabulary
+                    where abs(token.count - word.count) <= allowance
+                        && TextFolding.distance(token, word, limit: allowance) <= allowance
+                    {
+                        credit(token, 0.6)
+                    }
+                }
+            }
+            for (doc, score) in best {
+                scores[doc, default: 0] += score
+                matched[doc, default: 0] += 1
+            }
+        }
+        return scores.map { doc, score in
+            Hit(position: doc, score: score, isComplete: matched[doc] == queryWords.count)
+        }.sorted { a, b in
+            if a.isComplete != b.isComplete { return a.isComplete }
+            if a.score != b.score { return a.score > b.score }
+            return a.position < b.position
+        }
+    }
+
+    private func lowerBound(of word: String) -> Int {
+        var low = 0, high = vocabulary.count
+        while low < high {
+            let mid = (low + high) / 2
+            if vocabulary[mid] < word { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    private func prefixed(by prefix: String) -> ArraySlice<String> {
+        let low = lowerBound(of: prefix)
+        var end = low
+        while end < vocabulary.count, vocabulary[end].hasPrefix(prefix) { end += 1 }
+        return vocabulary[low..<end]
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import TandemCore
+
+enum Fixtures {
+    static let mia = Member(id: "mia", name: "Mia", roles: [.marketingLead], language: .de, timeZone: "Europe/Berlin")
+    static let leo = Member(id: "leo", name: "Leo", roles: [.marketing], language: .en, timeZone: "Europe/Berlin")
+    static let sam = Member(id: "sam", name: "Sam", roles: [.sales], language: .en, timeZone: "America/New_York")
+    static let guest = Member.guest(id: "zoe", name: "Zoe")
+    static let team = Team(members: [mia, leo, sam], timeZone: "Europe/Berlin", salesChannel: "sales", jointChannel: "joint")
+
+    /// 2026-11-30 10:00 UTC.
+    static let now = Date(timeIntervalSince1970: 1_796_032_800)
+
+    static let campaigns: [Campaign] = [
+        Campaign(
+            id: "spring-launch", name: "Spring Launch 2027", owner: "Mia", start: Day(iso: "2027-03-01"),
+            end: Day(iso: "2027-04-30"), segment: "Manufacturing", oneLiner: "One live view of production",
+            offer: .init(description: "First plant free", promoCode: "SPRING27", validUntil: Day(iso: "2027-04-30")),
+            tags: ["spring", "frühling", "launch"]),
+        Campaign(
+            id: "year-end-upgrade", name: "Year-End Upgrade Offer", start: Day(iso: "2026-11-16"),
+            end: Day(iso: "2026-12-31"), offer: .init(promoCode: "YEAREND25"), tags: ["upgrade"]),
+        Campaign(id: "fruehjahr-webinar", name: "Frühjahrs-Webinarreihe Fertigung", start: Day(iso: "2027-02-10"), end: Day(iso: "2027-03-31")),
+        Campaign(id: "security-roadshow", name: "Security Roadshow DACH", start: Day(iso: "2026-10-01"), end: Day(iso: "2026-12-15"), tags: ["event"]),
+        Campaign(id: "summer-retail", name: "Summer Retail Promo", start: Day(iso: "2026-06-01"), end: Day(iso: "2026-08-31")),
+    ]
+
+    static let state = TeamState(campaigns: campaigns)
+
+    static func context(_ sender: Member, channel: String = "joint") -> RequestContext {
+        RequestContext(sender: sender, channel: channel, now: now)
+    }
+}
