@@ -46,7 +46,7 @@ let package = Package(
             dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .testTarget(name: "TandemLocalTests", dependencies: ["TandemLocal", "TandemChat"]),
-        .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemLocal", "TandemChat"]),
+        .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemLocal", "TandemChat", "tandem"]),
     ]
 )
 

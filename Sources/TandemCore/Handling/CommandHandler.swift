@@ -33,6 +33,16 @@ public struct CommandHandler: Sendable {
         case .campaignSearch(let query): campaignSearch(query, state: state, context: context)
         case .campaignList(let filter): campaignList(filter, state: state, context: context)
         case .campaignShow(let id): campaignShow(id, state: state, context: context)
+        case .campaignAdd(let name, let fields): campaignAdd(name: name, fields: fields, state: state, context: context)
+        case .campaignSet(let id, let fields): campaignSet(id: id, fields: fields, state: state, context: context)
+        case .campaignNote(let id, let text): campaignNote(id: id, text: text, state: state, context: context)
+        case .campaignArchive(let id): campaignArchive(id: id, state: state, context: context)
+        case .handoffCreate(let request): handoffCreate(request, state: state, context: context)
+        case .handoffStep(let action, let id, let reason, let options):
+            handoffStep(action, id: id, reason: reason, options: options, state: state, context: context)
+        case .handoffReassign(let id, let to): handoffReassign(id: id, to: to, state: state, context: context)
+        case .handoffShow(let id): handoffShow(id: id, state: state, context: context)
+        case .handoffList(let filter): handoffList(filter, state: state, context: context)
         }
     }
 

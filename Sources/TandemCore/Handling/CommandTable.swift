@@ -2,14 +2,20 @@ import Foundation
 
 /// The one table of commands: routing, role checks and help are all read from it.
 public enum CommandTable {
+    static let marketing: Set<Role> = [.marketing, .marketingLead, .admin]
+    static let sales: Set<Role> = [.sales, .salesLead, .admin]
+
     public static let all: [CommandSpec] = [
         CommandSpec(
             ["help"], german: ["hilfe"], aliases: [["?"]],
             arguments: Localized("[command]", "[Befehl]"),
             summary: Localized("What I can do, or how to use one command", "Was ich kann, oder wie ein Befehl geht"),
-            example: Localized("help campaign", "hilfe kampagne"),
+            example: Localized("help handoff", "hilfe übergabe"),
             parse: { input in .help(topic: input.words.isEmpty ? nil : input.words.joined(separator: " ")) }
-        ),
+        )
+    ] + campaignCommands + handoffCommands
+
+    static let campaignCommands: [CommandSpec] = [
         CommandSpec(
             ["campaign", "list"], german: ["kampagne", "liste"], aliases: [["campaigns"], ["kampagnen"]],
             arguments: Localized("[planned|live|ended|all]", "[geplant|laufend|beendet|alle]"),
@@ -32,11 +38,161 @@ public enum CommandTable {
             parse: { input in input.words.count == 1 ? .campaignShow(id: input.words[0]) : nil }
         ),
         CommandSpec(
+            ["campaign", "add"], german: ["kampagne", "neu"], aliases: [["kampagne", "anlegen"]],
+            arguments: Localized("<name> [field=value …]", "<Name> [feld=wert …]"),
+            summary: Localized("Create a campaign brief", "Ein Kampagnen-Briefing anlegen"),
+            example: Localized(
+                "campaign add \"Winter Webinar\" start=2027-01-12 end=2027-02-28 owner=Leo",
+                "kampagne neu \"Winter-Webinar\" start=2027-01-12 end=2027-02-28 owner=Leo"),
+            roles: marketing,
+            parse: { input in
+                input.words.isEmpty ? nil : .campaignAdd(name: input.words.joined(separator: " "), fields: input.options)
+            }
+        ),
+        CommandSpec(
+            ["campaign", "set"], german: ["kampagne", "setze"], aliases: [["kampagne", "ändern"]],
+            arguments: Localized("<id> field=value …", "<ID> feld=wert …"),
+            summary: Localized("Change fields of a brief (lists take ; between items)",
+                "Felder eines Briefings ändern (Listen mit ; trennen)"),
+            example: Localized("campaign set spring-launch promo=SPRING27 end=2027-05-15", "kampagne setze spring-launch promo=SPRING27"),
+            roles: marketing,
+            parse: { input in
+                input.words.count == 1 && !input.options.isEmpty ? .campaignSet(id: input.words[0], fields: input.options) : nil
+            }
+        ),
+        CommandSpec(
+            ["campaign", "note"], german: ["kampagne", "notiz"],
+            arguments: Localized("<id> <text>", "<ID> <Text>"),
+            summary: Localized("Add a sales note: objections heard, lead quality", "Eine Notiz aus dem Vertrieb anfügen"),
+            example: Localized("campaign note spring-launch \"Two prospects asked for SAP connectors\"",
+                "kampagne notiz spring-launch \"Zwei Interessenten fragten nach SAP\""),
+            parse: { input in
+                input.words.count >= 2
+                    ? .campaignNote(id: input.words[0], text: input.words.dropFirst().joined(separator: " ")) : nil
+            }
+        ),
+        CommandSpec(
+            ["campaign", "archive"], german: ["kampagne", "archivieren"],
+            arguments: Localized("<id>", "<ID>"),
+            summary: Localized("Archive a campaign", "Eine Kampagne archivieren"),
+            example: Localized("campaign archive summer-retail", "kampagne archivieren summer-retail"),
+            roles: marketing,
+            parse: { input in input.words.count == 1 ? .campaignArchive(id: input.words[0]) : nil }
+        ),
+        CommandSpec(
             ["campaign"], german: ["kampagne"],
             arguments: Localized("<name or keyword>", "<Name oder Stichwort>"),
             summary: Localized("Find a campaign and see what it offers", "Eine Kampagne finden und sehen, was sie bietet"),
             example: Localized("campaign spring", "kampagne frühling"),
             parse: { input in input.words.isEmpty ? nil : .campaignSearch(query: input.words.joined(separator: " ")) }
+        ),
+    ]
+
+    static func step(_ action: HandoffAction) -> @Sendable (TokenizedInput) -> Command? {
+        { input in
+            guard let id = input.words.first else { return nil }
+            let reason = input.words.dropFirst().joined(separator: " ")
+            return .handoffStep(action, id: id, reason: reason.isEmpty ? nil : reason, options: input.options)
+        }
+    }
+
+    static let handoffCommands: [CommandSpec] = [
+        CommandSpec(
+            ["handoff", "accept"], german: ["übergabe", "annehmen"], aliases: [["accept"], ["annehmen"]],
+            arguments: Localized("<id>", "<ID>"),
+            summary: Localized("Take a handed-off lead", "Einen übergebenen Lead annehmen"),
+            example: Localized("handoff accept H-12", "übergabe annehmen H-12"),
+            roles: sales, parse: step(.accept)
+        ),
+        CommandSpec(
+            ["handoff", "reject"], german: ["übergabe", "ablehnen"], aliases: [["reject"], ["ablehnen"]],
+            arguments: Localized("<id> <reason> [note]", "<ID> <Grund> [Notiz]"),
+            summary: Localized("Reject a lead with a reason code", "Einen Lead mit Grund ablehnen"),
+            example: Localized("handoff reject H-12 no-budget \"frozen until Q3\"", "übergabe ablehnen H-12 no-budget"),
+            roles: sales, parse: step(.reject)
+        ),
+        CommandSpec(
+            ["handoff", "won"], german: ["übergabe", "gewonnen"], aliases: [["won"], ["gewonnen"]],
+            arguments: Localized("<id> [note]", "<ID> [Notiz]"),
+            summary: Localized("The lead became a customer", "Der Lead wurde Kunde"),
+            example: Localized("handoff won H-12", "übergabe gewonnen H-12"),
+            roles: sales, parse: step(.won)
+        ),
+        CommandSpec(
+            ["handoff", "lost"], german: ["übergabe", "verloren"], aliases: [["lost"], ["verloren"]],
+            arguments: Localized("<id> <reason> [note]", "<ID> <Grund> [Notiz]"),
+            summary: Localized("The lead was lost, with a reason code", "Der Lead ging verloren, mit Grund"),
+            example: Localized("handoff lost H-12 competitor", "übergabe verloren H-12 competitor"),
+            roles: sales, parse: step(.lost)
+        ),
+        CommandSpec(
+            ["handoff", "recycle"], german: ["übergabe", "zurück"], aliases: [["recycle"], ["übergabe", "recyceln"]],
+            arguments: Localized("<id> [reason] [revisit=date]", "<ID> [Grund] [revisit=Datum]"),
+            summary: Localized("Send a rejected or lost lead back to Marketing's nurture",
+                "Einen abgelehnten oder verlorenen Lead ans Marketing zurückgeben"),
+            example: Localized("handoff recycle H-12 bad-timing revisit=2027-03-01", "übergabe zurück H-12 bad-timing revisit=2027-03-01"),
+            roles: sales.union(marketing), parse: step(.recycle)
+        ),
+        CommandSpec(
+            ["handoff", "reassign"], german: ["übergabe", "zuweisen"], aliases: [["reassign"]],
+            arguments: Localized("<id> to @rep|queue", "<ID> an @rep|queue"),
+            summary: Localized("Give a lead to another rep", "Einen Lead jemand anderem geben"),
+            example: Localized("handoff reassign H-12 to @jonas", "übergabe zuweisen H-12 an @jonas"),
+            roles: [.salesLead, .admin],
+            parse: { input in
+                let words = input.words.filter { !["to", "an", "zu"].contains(TextFolding.fold($0)) }
+                return words.count == 2 ? .handoffReassign(id: words[0], to: words[1]) : nil
+            }
+        ),
+        CommandSpec(
+            ["handoff", "show"], german: ["übergabe", "zeige"], aliases: [["übergabe", "zeigen"]],
+            arguments: Localized("<id>", "<ID>"),
+            summary: Localized("One handoff with its history", "Eine Übergabe mit Verlauf"),
+            example: Localized("handoff show H-12", "übergabe zeige H-12"),
+            parse: { input in input.words.count == 1 ? .handoffShow(id: input.words[0]) : nil }
+        ),
+        CommandSpec(
+            ["handoffs"], german: ["übergaben"], aliases: [["leads"]],
+            arguments: Localized("[mine|open|overdue|campaign <id>|@rep]", "[meine|offen|überfällig|kampagne <ID>|@rep]"),
+            summary: Localized("List handoffs, by default your open ones", "Übergaben auflisten, ohne Angabe deine offenen"),
+            example: Localized("handoffs overdue", "übergaben überfällig"),
+            parse: { input in
+                let words = input.words.map(TextFolding.fold)
+                switch words.count {
+                case 0: return .handoffList(.mine)
+                case 1:
+                    switch words[0] {
+                    case "mine", "meine", "my": return .handoffList(.mine)
+                    case "open", "offen", "offene": return .handoffList(.open)
+                    case "overdue", "uberfallig", "late": return .handoffList(.overdue)
+                    default: return .handoffList(.member(input.words[0]))
+                    }
+                case 2 where ["campaign", "kampagne"].contains(words[0]): return .handoffList(.campaign(input.words[1]))
+                default: return nil
+                }
+            }
+        ),
+        CommandSpec(
+            ["handoff"], german: ["übergabe"], aliases: [["uebergabe"]],
+            arguments: Localized(
+                "<lead name> to @rep|queue [company=… email=… phone=… campaign=… score=… priority=hot|warm|cool consent=yes] [note]",
+                "<Lead-Name> an @rep|queue [company=… email=… phone=… campaign=… score=… priority=hot|warm|cool consent=yes] [Notiz]"),
+            summary: Localized("Hand a qualified lead to a sales rep or the sales queue",
+                "Einen qualifizierten Lead an den Vertrieb übergeben"),
+            example: Localized(
+                "handoff \"Anna Schmidt\" to @sam company=\"Kessler GmbH\" campaign=spring-launch priority=hot \"asked for a demo\"",
+                "übergabe \"Anna Schmidt\" an @jonas company=\"Kessler GmbH\" campaign=spring-launch \"möchte eine Demo\""),
+            roles: marketing,
+            parse: { input in
+                guard let toIndex = input.words.firstIndex(where: { ["to", "an"].contains(TextFolding.fold($0)) }),
+                    toIndex > 0, toIndex + 1 < input.words.count
+                else { return nil }
+                let note = input.words[(toIndex + 2)...].joined(separator: " ")
+                return .handoffCreate(
+                    HandoffRequest(
+                        leadName: input.words[..<toIndex].joined(separator: " "), to: input.words[toIndex + 1],
+                        options: input.options, note: note.isEmpty ? nil : note))
+            }
         ),
     ]
 }

@@ -9,17 +9,41 @@ public struct Team: Codable, Sendable, Equatable {
     public var salesChannel: String?
     /// Where Marketing and Sales meet: reminders and the weekly report.
     public var jointChannel: String?
+    /// First-touch deadlines per priority.
+    public var serviceLevels: ServiceLevels
+    /// Reason codes a rep may give when rejecting or losing a lead; short, so the report means something.
+    public var rejectReasons: [String]
 
-    public init(members: [Member], timeZone: String = "UTC", salesChannel: String? = nil, jointChannel: String? = nil) {
+    public static let defaultRejectReasons = [
+        "unreachable", "bad-data", "no-need", "no-budget", "no-fit", "bad-timing", "duplicate", "existing-customer",
+        "competitor",
+    ]
+
+    public init(
+        members: [Member], timeZone: String = "UTC", salesChannel: String? = nil, jointChannel: String? = nil,
+        serviceLevels: ServiceLevels = ServiceLevels(), rejectReasons: [String] = Team.defaultRejectReasons
+    ) {
         self.members = members
         self.timeZone = timeZone
         self.salesChannel = salesChannel
         self.jointChannel = jointChannel
+        self.serviceLevels = serviceLevels
+        self.rejectReasons = rejectReasons
     }
 
     public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
 
     public func member(id: String) -> Member? { members.first { $0.id == id } }
+
+    /// A member named in chat: `@sam`, `sam`, `Sam Carter` or `@Sam`, matched on id, then full or first name.
+    public func member(named text: String) -> Member? {
+        let name = TextFolding.fold(text.hasPrefix("@") ? String(text.dropFirst()) : text)
+        guard !name.isEmpty else { return nil }
+        if let byID = members.first(where: { TextFolding.fold($0.id) == name }) { return byID }
+        if let byName = members.first(where: { TextFolding.fold($0.name) == name }) { return byName }
+        let byFirst = members.filter { TextFolding.fold($0.name).split(separator: " ").first.map(String.init) == name }
+        return byFirst.count == 1 ? byFirst[0] : nil
+    }
 }
 
 /// Who asked, where, and when: everything a handler may know about the world besides the state.

@@ -2,37 +2,66 @@ import Foundation
 
 /// Everything Tandem knows about the team's work, as a pure fold of domain events.
 ///
-/// Members are not part of it: they come from the configuration, which the admin owns.
+/// Members are not part of it: they come from the configuration, which the admin owns. The indexes are
+/// derived from the events and never encoded.
 public struct TeamState: Codable, Sendable, Equatable {
-    /// Campaigns in the order they were created; look-ups go through `campaignIndex`.
+    /// Campaigns in the order they were created.
     public private(set) var campaigns: [Campaign] = []
     private var campaignIndex: [String: Int] = [:]
-    /// Derived from `campaigns`; never encoded.
     public private(set) var campaignSearch = CampaignSearchIndex()
+
+    /// Handoffs in the order they were made; `H-n` is at position n - 1.
+    public private(set) var handoffs: [Handoff] = []
+    /// Positions of pending and accepted handoffs: lists of open work never scan closed history.
+    public private(set) var openHandoffs: Set<Int> = []
 
     public init() {}
 
-    public init(campaigns: [Campaign]) {
+    public init(campaigns: [Campaign], handoffs: [Handoff] = []) {
         for campaign in campaigns { apply(.campaignCreated(campaign)) }
+        for handoff in handoffs { apply(.leadHandedOff(handoff)) }
     }
 
     public func campaign(id: String) -> Campaign? {
         campaignIndex[id.lowercased()].map { campaigns[$0] }
     }
 
+    /// `H-42`, `h-42` or `42`.
+    public func handoff(id: String) -> Handoff? {
+        handoffPosition(id).map { handoffs[$0] }
+    }
+
+    /// The id the next handoff gets.
+    public var nextHandoffID: String { "H-\(handoffs.count + 1)" }
+
+    func handoffPosition(_ id: String) -> Int? {
+        let digits = id.uppercased().hasPrefix("H-") ? id.dropFirst(2) : Substring(id)
+        guard let n = Int(digits), n >= 1, n <= handoffs.count else { return nil }
+        return n - 1
+    }
+
     /// Applies one event. Events were validated by the handler that made them, so applying never fails;
     /// an event about something unknown changes nothing.
     public mutating func apply(_ event: DomainEvent) {
         switch event {
-        case .campaignCreated(let campaign):
-            if let i = campaignIndex[campaign.id.lowercased()] {
-                campaigns[i] = campaign
-                campaignSearch.index(campaign, at: i)
-            } else {
-                campaignIndex[campaign.id.lowercased()] = campaigns.count
-                campaignSearch.index(campaign, at: campaigns.count)
-                campaigns.append(campaign)
-            }
+        case .campaignCreated(let campaign), .campaignUpdated(let campaign):
+            upsert(campaign)
+        case .salesNoteAdded(let added):
+            guard let i = campaignIndex[added.campaign.lowercased()] else { return }
+            campaigns[i].salesNotes.append(added.note)
+        case .campaignArchived(let archived):
+            guard let i = campaignIndex[archived.campaign.lowercased()] else { return }
+            campaigns[i].statusOverride = .archived
+        case .leadHandedOff(let handoff):
+            guard handoff.id == nextHandoffID else { return }
+            openHandoffs.insert(handoffs.count)
+            handoffs.append(handoff)
+        case .handoffAccepted(let step): transition(step, to: .accepted)
+        case .handoffRejected(let step): transition(step, to: .rejected)
+        case .handoffWon(let step): transition(step, to: .won)
+        case .handoffLost(let step): transition(step, to: .lost)
+        case .handoffRecycled(let step): transition(step, to: .recycled)
+        case .handoffReassigned(let step): transition(step, to: .pending)
         }
     }
 
@@ -40,15 +69,53 @@ public struct TeamState: Codable, Sendable, Equatable {
         for event in events { apply(event) }
     }
 
-    private enum CodingKeys: String, CodingKey { case campaigns }
+    private mutating func upsert(_ campaign: Campaign) {
+        if let i = campaignIndex[campaign.id.lowercased()] {
+            campaigns[i] = campaign
+            campaignSearch.index(campaign, at: i)
+        } else {
+            campaignIndex[campaign.id.lowercased()] = campaigns.count
+            campaignSearch.index(campaign, at: campaigns.count)
+            campaigns.append(campaign)
+        }
+    }
+
+    private mutating func transition(_ step: HandoffStep, to status: Handoff.Status) {
+        guard let i = handoffPosition(step.handoff) else { return }
+        var handoff = handoffs[i]
+        if status == .rejected || status == .lost, let assignee = handoff.assignee, !handoff.declinedBy.contains(assignee) {
+            handoff.declinedBy.append(assignee)
+        }
+        if status == .pending {  // a reassignment
+            handoff.assignee = step.assignee
+        }
+        if status == .recycled {
+            handoff.revisit = step.revisit
+            handoff.assignee = nil
+        }
+        handoff.status = status
+        handoff.history.append(
+            Handoff.Transition(
+                status: status, actor: step.by, at: step.at, reason: step.reason, note: step.note,
+                assignee: status == .pending ? step.assignee : nil))
+        handoffs[i] = handoff
+        if status.isOpen { openHandoffs.insert(i) } else { openHandoffs.remove(i) }
+    }
+
+    private enum CodingKeys: String, CodingKey { case campaigns, handoffs }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(campaigns: try c.decode([Campaign].self, forKey: .campaigns))
+        self.init(
+            campaigns: try c.decode([Campaign].self, forKey: .campaigns),
+            handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [])
+        // Decoded handoffs carry their status already; rebuild the open set from it.
+        openHandoffs = Set(handoffs.indices.filter { handoffs[$0].status.isOpen })
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(campaigns, forKey: .campaigns)
+        try c.encode(handoffs, forKey: .handoffs)
     }
 }

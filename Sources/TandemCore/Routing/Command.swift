@@ -1,11 +1,53 @@
 import Foundation
 
 /// What a member asked for, parsed and typed. The handler switches over it exhaustively.
+///
+/// Names of people and campaigns stay text here: resolving them needs the team and the state, which the
+/// handler has and the parser does not.
 public enum Command: Sendable, Equatable {
     case help(topic: String?)
     case campaignSearch(query: String)
     case campaignList(CampaignListFilter)
     case campaignShow(id: String)
+    case campaignAdd(name: String, fields: [String: String])
+    case campaignSet(id: String, fields: [String: String])
+    case campaignNote(id: String, text: String)
+    case campaignArchive(id: String)
+    case handoffCreate(HandoffRequest)
+    case handoffStep(HandoffAction, id: String, reason: String?, options: [String: String])
+    case handoffReassign(id: String, to: String)
+    case handoffShow(id: String)
+    case handoffList(HandoffFilter)
+}
+
+/// `handoff <lead> to @rep|queue [key=value …] [note]`, before names are resolved.
+public struct HandoffRequest: Sendable, Equatable {
+    public var leadName: String
+    /// `@sam`, `Sam Carter`, or `queue`.
+    public var to: String
+    public var options: [String: String]
+    public var note: String?
+
+    public init(leadName: String, to: String, options: [String: String] = [:], note: String? = nil) {
+        self.leadName = leadName
+        self.to = to
+        self.options = options
+        self.note = note
+    }
+}
+
+public enum HandoffAction: String, Sendable, CaseIterable {
+    case accept, reject, won, lost, recycle
+}
+
+/// Which handoffs `handoffs` lists.
+public enum HandoffFilter: Sendable, Equatable {
+    /// Open handoffs assigned to the sender (the default).
+    case mine
+    case open
+    case overdue
+    case campaign(String)
+    case member(String)
 }
 
 /// Which campaigns `campaign list` shows.

@@ -1,0 +1,69 @@
+import TandemCore
+
+/// Renders replies as the Markdown subset that the webhook protocol, Slack-style webhooks and the local
+/// chat page understand: `**bold**`, `` `code` ``, `- ` lists, `[title](url)` links, `@name` mentions.
+///
+/// All text is escaped, and broadcast mentions (`@channel`, `@all`, `@here`, `@everyone`, `@room`) are
+/// defused with a zero-width joiner, so user text can neither format nor ping.
+public enum MarkdownRenderer {
+    public static func render(_ text: RichText) -> String {
+        text.blocks.map { block in
+            switch block {
+            case .paragraph(let inlines): render(inlines)
+            case .bullets(let items): items.map { "- " + render($0) }.joined(separator: "\n")
+            }
+        }.joined(separator: "\n")
+    }
+
+    static func render(_ inlines: [Inline]) -> String {
+        inlines.map { inline in
+            switch inline {
+            case .text(let s): escape(s)
+            case .bold(let inner): "**" + render(inner) + "**"
+            case .code(let s): "`" + defuseMentions(s.replacingAll("`", with: "'")) + "`"
+            case .link(let title, let url):
+                url.hasPrefix("https://") || url.hasPrefix("http://")
+                    ? "[" + escape(title) + "](" + url.replacingAll(")", with: "%29").replacingAll(" ", with: "%20") + ")"
+                    : escape(title)
+            case .mention(_, let name): "@" + name.filter { !$0.isWhitespace }
+            }
+        }.joined()
+    }
+
+    /// Backslash-escapes Markdown syntax and defuses broadcast mentions.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for ch in s {
+            if "\\`*_[]()<>#|~".contains(ch) { out.append("\\") }
+            out.append(ch)
+        }
+        return defuseMentions(out)
+    }
+
+    static let broadcastWords = ["channel", "all", "here", "everyone", "room"]
+
+    /// `@channel` → `@\u{2060}channel`: reads the same, notifies nobody.
+    static func defuseMentions(_ s: String) -> String {
+        guard s.contains("@") else { return s }
+        var result = ""
+        var rest = Substring(s)
+        while let at = rest.firstIndex(of: "@") {
+            result += rest[..<at]
+            result.append("@")
+            let after = rest[rest.index(after: at)...]
+            let word = after.prefix { $0.isLetter }.lowercased()
+            if broadcastWords.contains(word) { result.append("\u{2060}") }
+            rest = after
+        }
+        return result + rest
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
+        return out
+    }
+}

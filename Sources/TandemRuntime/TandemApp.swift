@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TandemChat
+import TandemCore
+import TandemLocal
+import TandemStore
+
+/// The composition root: turns a configuration and a state folder into running services.
+public enum TandemApp {
+    public struct Options: Sendable {
+        public var statePath: String
+        /// Overrides the local endpoint's port (0 picks a free one).
+        public var port: Int?
+        /// Called with the URL of the local chat page once it listens.
+        public var onListening: @Sendable (String) -> Void
+
+        public init(statePath: String, port: Int? = nil, onListening: @escaping @Sendable (String) -> Void = { _ in }) {
+            self.statePath = statePath
+            self.port = port
+            self.onListening = onListening
+        }
+    }
+
+    /// Loads the state, seeds it on first start, and runs until SIGINT/SIGTERM.
+    public static func run(configuration: Configuration, options: Options, logger: Logger) async throws {
+        let folder = try StateFolder(path: options.statePath)
+        let store = JournalStore(folder: folder)
+        var (state, report) = try await store.load()
+        for warning in report.warnings { logger.warning("\(warning)") }
+        logger.info("state loaded", metadata: ["folder": "\(folder.path)", "campaigns": "\(state.team.campaigns.count)", "records": "\(report.records)"])
+        state = try await seedIfNew(state, configuration: configuration, store: store, logger: logger)
+
+        let http = CurlHTTPClient()
+        defer { http.shutdown() }
+        var services: [any Service] = []
+        let transport: any ChatTransport
+        let botUserID: String
+        var ready: @Sendable () async throws -> Void = {}
+        switch configuration.transport {
+        case .local(var local):
+            if let port = options.port { local.port = port }
+            let endpoint = LocalChatEndpoint(configuration: endpointConfiguration(local, team: configuration.team))
+            services.append(LocalEndpointService(endpoint: endpoint))
+            let baseURL = PortBox()
+            ready = {
+                let port = try await endpoint.waitUntilListening()
+                let url = "http://\(local.host):\(port)"
+                baseURL.set(url)
+                options.onListening(url + "/")
+            }
+            transport = LazyWebhookTransport(baseURL: baseURL, token: local.botToken, http: http)
+            botUserID = local.botID
+        case .webhook(let webhook):
+            transport = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
+            botUserID = ""
+        }
+        let bot = BotService(
+            .init(
+                transport: transport, store: store, handler: CommandHandler(team: configuration.team),
+                addressing: Addressing(names: configuration.bot.names, prefixes: configuration.bot.prefixes),
+                botUserID: botUserID, logger: logger, ready: ready),
+            state: state)
+        services.append(bot)
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// On the very first start, fills the empty state with the configured sample campaigns, as events.
+    static func seedIfNew(_ state: StoredState, configuration: Configuration, store: JournalStore, logger: Logger) async throws
+        -> StoredState
+    {
+        guard state == StoredState(), let path = configuration.seedCampaigns else { return state }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: configuration.file, key: "seedCampaigns", problem: "cannot read \(path)")
+        }
+        let campaigns: [Campaign]
+        do {
+            campaigns = try JSONDecoder().decode([Campaign].self, from: data)
+        } catch {
+            throw ConfigurationError(file: path, decoding: error)
+        }
+        let record = try await store.append(JournalRecord(events: campaigns.map { .campaignCreated($0) }))
+        var seeded = state
+        seeded.apply(record)
+        logger.info("seeded the new state with sample campaigns", metadata: ["count": "\(campaigns.count)", "from": "\(path)"])
+        return seeded
+    }
+
+    static func endpointConfiguration(_ local: LocalSettings, team: Team) -> LocalEndpointConfiguration {
+        func role(_ member: Member) -> String {
+            member.roles.map { RoleText.name($0, .en) }.sorted().joined(separator: ", ")
+        }
+        var participants = team.members.map {
+            LocalParticipant(id: $0.id, name: $0.name, token: local.tokens[$0.id] ?? "local-" + $0.id, role: role($0), isBot: false)
+        }
+        participants.append(LocalParticipant(id: local.botID, name: local.botName, token: local.botToken, role: "bot", isBot: true))
+        return LocalEndpointConfiguration(
+            host: local.host, port: local.port, participants: participants,
+            channels: local.channels.map { LocalChannel(id: $0.id, name: $0.name) })
+    }
+}

@@ -1,0 +1,44 @@
+/// Why the state folder cannot be used. Every case names the file, so the admin knows where to look.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Another process holds the folder's lock.
+        case locked(holderPID: Int32?)
+        /// A file exists but cannot be read as state; it is left untouched.
+        case corrupt(line: Int?)
+        /// A record or snapshot written by a newer Tandem.
+        case unsupportedVersion(Int)
+        /// The operating system refused: errno and what was being done.
+        case io(errno: Int32, operation: String)
+    }
+
+    public var kind: Kind
+    public var path: String
+    public var detail: String
+
+    public init(_ kind: Kind, path: String, detail: String = "") {
+        self.kind = kind
+        self.path = path
+        self.detail = detail
+    }
+
+    public var description: String {
+        switch kind {
+        case .locked(let pid):
+            "the state folder \(path) is in use by another Tandem"
+                + (pid.map { " (PID \($0))" } ?? "") + "; stop it first or use another --state folder"
+        case .corrupt(let line):
+            "cannot read \(path)" + (line.map { " at line \($0)" } ?? "") + ": \(detail). "
+                + "Tandem stopped and left the file untouched; restore it from a backup or fix it by hand"
+        case .unsupportedVersion(let v):
+            "\(path) was written by a newer Tandem (schema version \(v)); upgrade Tandem"
+        case .io(let errno, let operation):
+            "\(operation) \(path) failed: \(String(cString: strerror(errno)))" + (detail.isEmpty ? "" : " (\(detail))")
+        }
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TandemRuntime
+
+@main
+struct TandemCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tandem",
+        abstract: "Tandem keeps Marketing and Sales working from the same facts, in your team chat.",
+        discussion: """
+            Without arguments Tandem starts on its embedded default: a local chat endpoint on 127.0.0.1:8080 \
+            with a sample team and sample campaigns. Open the printed URL and talk to @tandem.
+            """,
+        version: TandemVersion.current,
+        subcommands: [Run.self, Version.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+enum TandemVersion {
+    static let current = "0.1.0"
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print Tandem's version.")
+    func run() { print("tandem \(TandemVersion.current)") }
+}
+
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the bot (the default).",
+        discussion: "Stops cleanly on SIGINT (Ctrl-C) and SIGTERM."
+    )
+
+    @Option(help: "The configuration file. The default is the embedded local setup with sample data.")
+    var config = "Config/local.json"
+
+    @Option(help: "The state folder: journal, snapshot and lock.")
+    var state = "tandem-state"
+
+    @Option(help: "Port of the embedded local chat endpoint (local transport only; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "Log format: text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let format = logFormat
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tandem")
+        do {
+            let configuration = try Configuration.load(from: config)
+            let options = TandemApp.Options(statePath: state, port: port) { url in
+                print("Tandem is running. Open \(url) in your browser to chat with it (Ctrl-C stops it).")
+                fflush(nil)
+            }
+            try await TandemApp.run(configuration: configuration, options: options, logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
