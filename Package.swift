@@ -29,6 +29,7 @@ let package = Package(
                 "TandemCore", "TandemStore", "TandemChat", "TandemLocal",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

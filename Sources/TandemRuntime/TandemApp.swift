@@ -5,6 +5,7 @@ import TandemChat
 import TandemCore
 import TandemLocal
 import TandemStore
+import UnixSignals
 
 /// The composition root: turns a configuration and a state folder into running services.
 public enum TandemApp {

@@ -5,8 +5,13 @@ enum Fixtures {
     static let mia = Member(id: "mia", name: "Mia", roles: [.marketingLead], language: .de, timeZone: "Europe/Berlin")
     static let leo = Member(id: "leo", name: "Leo", roles: [.marketing], language: .en, timeZone: "Europe/Berlin")
     static let sam = Member(id: "sam", name: "Sam", roles: [.sales], language: .en, timeZone: "America/New_York")
+    static let jonas = Member(id: "jonas", name: "Jonas", roles: [.sales], language: .de, timeZone: "Europe/Berlin")
+    static let priya = Member(id: "priya", name: "Priya", roles: [.salesLead], language: .en, timeZone: "Europe/London")
+    static let alex = Member(id: "alex", name: "Alex", roles: [.admin], language: .en, timeZone: "Europe/Berlin")
     static let guest = Member.guest(id: "zoe", name: "Zoe")
-    static let team = Team(members: [mia, leo, sam], timeZone: "Europe/Berlin", salesChannel: "sales", jointChannel: "joint")
+    static let team = Team(
+        members: [mia, leo, sam, jonas, priya, alex], timeZone: "Europe/Berlin", salesChannel: "sales", jointChannel: "joint")
+    static let everyone = [mia, leo, sam, jonas, priya, alex, guest]
 
     /// 2026-11-30 10:00 UTC.
     static let now = Date(timeIntervalSince1970: 1_796_032_800)

@@ -60,7 +60,10 @@ extension CommandHandler {
         guard let campaign = state.campaign(id: id) else {
             return campaignSearch(id, state: state, context: context)
         }
-        return .reply(CampaignText(campaign: campaign, language: context.language, today: today(context)).brief)
+        var text = CampaignText(campaign: campaign, language: context.language, today: today(context)).brief
+        let stats = HandoffStats(state.handoffs.lazy.filter { $0.campaign == campaign.id }, now: context.now)
+        if stats.handedOff > 0 { text.add(StatsText.line(stats, context.language)) }
+        return .reply(text)
     }
 
     /// The short answer to "what is campaign X?": what a rep needs on a call, with the full brief one command away.

@@ -1,0 +1,36 @@
+import Testing
+import TandemCore
+
+struct CampaignEditTests {
+    @Test func marketingCreatesAndEditsABrief() throws {
+        var talk = Conversation()
+        let created = talk.say("campaign add \"Winter Webinar 2027\" start=2027-01-12 end=2027-02-28 promo=WINTER", as: Fixtures.leo)
+        #expect(created.events.count == 1)
+        let campaign = try #require(talk.state.campaign(id: "winter-webinar-2027"))
+        #expect(campaign.owner == "Leo")
+        #expect(campaign.offer?.promoCode == "WINTER")
+        talk.say("campaign set winter-webinar-2027 talking-points=\"Ask about Q1 plans; Mention the recording\" assets=\"Deck|https://example.com/d.pdf\"", as: Fixtures.mia)
+        let edited = try #require(talk.state.campaign(id: "winter-webinar-2027"))
+        #expect(edited.talkingPoints == ["Ask about Q1 plans", "Mention the recording"])
+        #expect(edited.assets == [.init(title: "Deck", url: "https://example.com/d.pdf")])
+        #expect(talk.say("campaign winter", as: Fixtures.sam).replies[0].body.plainText.contains("Winter Webinar 2027"))
+    }
+
+    @Test(arguments: ["start=soon", "colour=blue", "assets=\"Deck|ftp://x\"", "status=maybe", "objections=\"no pairs\""])
+    func wrongFieldsChangeNothing(option: String) {
+        var talk = Conversation()
+        let outcome = talk.say("campaign set spring-launch \(option)", as: Fixtures.leo)
+        #expect(outcome.events.isEmpty)
+        #expect(talk.state == Fixtures.state)
+    }
+
+    @Test func notesAndArchiving() {
+        var talk = Conversation()
+        talk.say("campaign note spring-launch \"Prospects ask for SAP connectors\"", as: Fixtures.sam)
+        #expect(talk.state.campaign(id: "spring-launch")?.salesNotes.first?.text == "Prospects ask for SAP connectors")
+        talk.say("campaign archive summer-retail", as: Fixtures.leo)
+        #expect(talk.state.campaign(id: "summer-retail")?.status(on: Day(year: 2026, month: 11, day: 30)) == .archived)
+        #expect(talk.say("campaign archive summer-retail", as: Fixtures.leo).events.isEmpty)
+        #expect(talk.say("campaign set nope promo=X", as: Fixtures.leo).replies[0].body.plainText.contains("no campaign"))
+    }
+}
