@@ -46,7 +46,10 @@ let package = Package(
             name: "TandemChatTests",
             dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
-        .testTarget(name: "TandemLocalTests", dependencies: ["TandemLocal", "TandemChat"]),
+        .testTarget(
+            name: "TandemLocalTests",
+            dependencies: ["TandemLocal", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemLocal", "TandemChat", "tandem"]),
     ]
 )

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One message as the local endpoint keeps it in memory.
+struct ChatMessage: Sendable, Equatable {
+    /// Increasing from 1; rendered as a string on the wire and used as the cursor.
+    let id: Int
+    let channelID: String
+    let senderID: String
+    /// The sender's display name at the time of posting (a bot may override it with `username`).
+    let senderName: String
+    let text: String
+    let date: Date
+    /// The id of the message this one replies to, if any.
+    let thread: String?
+    /// The sender's idempotency key, kept so it can be forgotten when the message is evicted.
+    let idempotencyKey: String?
+}
+
+/// What a participant asks to post; the HTTP layer decodes it from `POST /messages`.
+struct MessageDraft: Sendable, Equatable {
+    /// The channel id; `nil` means the default channel (Slack incoming-webhook style posts).
+    var channel: String?
+    var text: String
+    var thread: String?
+    /// A display-name override, honoured for bots only so the web page cannot impersonate people.
+    var username: String?
+    var idempotencyKey: String?
+
+    init(
+        channel: String? = nil,
+        text: String,
+        thread: String? = nil,
+        username: String? = nil,
+        idempotencyKey: String? = nil
+    ) {
+        self.channel = channel
+        self.text = text
+        self.thread = thread
+        self.username = username
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// The answer to an updates request: the messages for the caller and the cursor to send next.
+struct UpdateBatch: Sendable, Equatable {
+    var messages: [ChatMessage]
+    /// The id of the last message handed to the caller, or the cursor it came with.
+    var cursor: Int
+}
+
+/// Why a post was refused; each case maps to a `400` with ``message``.
+enum ChatRoomError: Error, Equatable {
+    case unknownChannel(String)
+    case emptyText
+    case unknownThread(String)
+
+    var message: String {
+        switch self {
+        case .unknownChannel(let id):
+            "unknown channel \"\(id)\": GET /channels lists the channels you can post to"
+        case .emptyText:
+            "text must not be empty"
+        case .unknownThread(let id):
+            "thread \"\(id)\" is not the id of an earlier message"
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import FlyingFox
+import Foundation
+
+/// Maps HTTP requests onto the ``ChatRoom``: the thin FlyingFox layer of the local endpoint.
+///
+/// Routes (webhook chat protocol v1, plus the web page and its helper):
+/// - `GET /` — the chat page
+/// - `GET /local/participants` — the people the page can act as, with their tokens
+/// - `GET /updates?after=&timeout=&limit=` — long poll (bearer token)
+/// - `POST /messages` — post (bearer token)
+/// - `GET /channels` — channels the caller can see (bearer token)
+struct ChatRequestHandler: HTTPHandler {
+    let room: ChatRoom
+    let maxBodyBytes: Int
+    let maxLongPollSeconds: Int
+
+    /// The one method each path answers; any other method gets `405`.
+    private static let routes: [String: HTTPMethod] = [
+        "/": .GET,
+        "/local/participants": .GET,
+        "/updates": .GET,
+        "/messages": .POST,
+        "/channels": .GET,
+    ]
+
+    func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
+        do {
+            return try await route(request)
+        } catch let failure as RequestFailure {
+            return failure.response
+        }
+    }
+
+    private func route(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
+        guard let method = Self.routes[request.path] else {
+            throw RequestFailure.notFound(path: request.path)
+        }
+        guard request.method == method else {
+            throw RequestFailure.methodNotAllowed(request.method, path: request.path, allowed: method)
+        }
+        switch request.path {
+        case "/":
+            return .chatPage()
+        case "/local/participants":
+            return try participants(request)
+        case "/updates":
+            return try await updates(request)
+        case "/messages":
+            return try await postMessage(request)
+        default:
+            return try channels(request)
+        }
+    }
+
+    // MARK: - Protocol routes
+
+    private func updates(_ request: FlyingFox.HTTPRequest) async throws(RequestFailure) -> FlyingFox.HTTPResponse {
+        let caller = try authenticate(request)
+        let query = try UpdatesQuery(request.query, maxTimeoutSeconds: maxLongPollSeconds)
+        let batch = await room.waitForUpdates(
+            for: caller.id,
+            after: query.after,
+            limit: query.limit,
+            timeout: query.timeout
+        )
+        return .json(UpdatesPayload(batch))
+    }
+
+    private func postMessage(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
+        let sender = try authenticate(request)
+        let body = try await request.boundedBody(limit: maxBodyBytes)
+        let draft = try MessageDraft(json: body)
+        do {
+            let id = try await room.post(draft, from: sender)
+            return .json(PostedPayload(id: String(id)))
+        } catch {
+            throw RequestFailure.badRequest(error.message)
+        }
+    }
+
+    private func channels(_ request: FlyingFox.HTTPRequest) throws(RequestFailure) -> FlyingFox.HTTPResponse {
+        let caller = try authenticate(request)
+        let directory = room.directory
+        let channels = directory.channels(visibleTo: caller.id).map {
+            ChannelPayload($0, name: directory.displayName(of: $0, for: caller.id))
+        }
+        return .json(ChannelsPayload(channels: channels))
+    }
+
+    // MARK: - Web page helper
+
+    /// Lists every person with their token so the page can act as any of them. That is
+    /// acceptable only because this endpoint is for trying Tandem on loopback; to keep
+    /// other web sites from reading it through DNS rebinding, it answers only requests
+    /// addressed to an IP literal or `localhost`.
+    private func participants(_ request: FlyingFox.HTTPRequest) throws(RequestFailure) -> FlyingFox.HTTPResponse {
+        guard request.isAddressedToLiteralHost else {
+            throw .forbidden("open the local chat through an IP address or localhost, e.g. http://127.0.0.1:8080/")
+        }
+        let directory = room.directory
+        let people = directory.participants.filter { !$0.isBot }.map {
+            ParticipantPayload(id: $0.id, name: $0.name, role: $0.role, token: $0.token)
+        }
+        let bot = directory.participants.first(where: \.isBot).map { UserPayload(id: $0.id, name: $0.name) }
+        return .json(ParticipantsPayload(participants: people, bot: bot, defaultChannel: directory.defaultChannelID))
+    }
+
+    // MARK: - Helpers
+
+    /// The participant whose bearer token the request carries.
+    private func authenticate(_ request: FlyingFox.HTTPRequest) throws(RequestFailure) -> LocalParticipant {
+        guard let token = request.bearerToken else {
+            throw .unauthorized("missing bearer token: send Authorization: Bearer {token}")
+        }
+        guard let participant = room.directory.participant(token: token) else {
+            throw .unauthorized("unknown token")
+        }
+        return participant
+    }
+}

@@ -1,0 +1,39 @@
+import FlyingFox
+import Foundation
+
+extension FlyingFox.HTTPRequest {
+    /// The token of an `Authorization: Bearer {token}` header (scheme matched case-insensitively).
+    var bearerToken: String? {
+        guard let value = headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// Whether the `Host` header names an IP literal or `localhost` (or is absent, as from
+    /// non-browser clients). A DNS-rebinding page always arrives with its own host name.
+    var isAddressedToLiteralHost: Bool {
+        guard let host = headers[.host]?.lowercased() else { return true }
+        if host.hasPrefix("[") { return true }  // an IPv6 literal, e.g. [::1]:8080
+        let name = host.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        return name == "localhost" || (!name.isEmpty && name.allSatisfy { $0.isNumber || $0 == "." })
+    }
+
+    /// The body, refusing more than `limit` bytes: first by the announced `Content-Length`,
+    /// without reading, then by the bytes actually received (chunked bodies announce nothing).
+    /// - Throws: ``RequestFailure`` (413) when the body is too large; socket errors as they come.
+    func boundedBody(limit: Int) async throws -> Data {
+        if let announced = headers[.contentLength].flatMap({ Int($0) }), announced > limit {
+            throw RequestFailure.payloadTooLarge(limit: limit)
+        }
+        var body = Data()
+        for try await chunk in bodySequence {
+            body.append(chunk)
+            if body.count > limit {
+                throw RequestFailure.payloadTooLarge(limit: limit)
+            }
+        }
+        return body
+    }
+}

@@ -1,0 +1,49 @@
+import FlyingFox
+
+/// The query of `GET /updates?after={cursor}&timeout={seconds}&limit={n}`, validated and clamped.
+struct UpdatesQuery: Equatable {
+    /// The cursor; `nil` (omitted or empty) means "from now on".
+    var after: Int?
+    /// How long to hold the request with nothing new: default 25 s, clamped to 0…max.
+    var timeout: Duration
+    /// The most updates to answer: default 100, clamped to 1…1000.
+    var limit: Int
+
+    static let defaultTimeoutSeconds = 25
+    static let defaultLimit = 100
+    static let maxLimit = 1000
+
+    /// - Throws: ``RequestFailure`` (400) for a value that is not a number; out-of-range
+    ///   numbers are clamped rather than refused, so a client asking for more gets the most allowed.
+    init(_ query: [FlyingFox.HTTPRequest.QueryItem], maxTimeoutSeconds: Int) throws(RequestFailure) {
+        switch query["after"] {
+        case nil, "":
+            after = nil
+        case let value?:
+            guard let cursor = Int(value), cursor >= 0 else {
+                throw .badRequest("after must be a cursor from an earlier answer (a non-negative integer)")
+            }
+            after = cursor
+        }
+
+        let seconds: Double
+        if let value = query["timeout"], !value.isEmpty {
+            guard let parsed = Double(value), parsed.isFinite else {
+                throw .badRequest("timeout must be a number of seconds")
+            }
+            seconds = parsed
+        } else {
+            seconds = Double(Self.defaultTimeoutSeconds)
+        }
+        timeout = .milliseconds(Int((min(max(seconds, 0), Double(max(maxTimeoutSeconds, 0))) * 1000).rounded()))
+
+        if let value = query["limit"], !value.isEmpty {
+            guard let parsed = Int(value) else {
+                throw .badRequest("limit must be an integer")
+            }
+            limit = min(max(parsed, 1), Self.maxLimit)
+        } else {
+            limit = Self.defaultLimit
+        }
+    }
+}
