@@ -41,12 +41,13 @@ public enum TandemApp {
         switch configuration.transport {
         case .local(var local):
             if let port = options.port { local.port = port }
+            let host = local.host
             let endpoint = LocalChatEndpoint(configuration: endpointConfiguration(local, team: configuration.team))
             services.append(LocalEndpointService(endpoint: endpoint))
             let baseURL = PortBox()
             ready = {
                 let port = try await endpoint.waitUntilListening()
-                let url = "http://\(local.host):\(port)"
+                let url = "http://\(host):\(port)"
                 baseURL.set(url)
                 options.onListening(url + "/")
             }

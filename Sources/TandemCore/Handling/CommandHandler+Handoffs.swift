@@ -13,7 +13,7 @@ extension CommandHandler {
         }
         // Assignee: a sales rep, or the queue.
         var assignee: Member?
-        if !["queue", "warteschlange", "vertrieb", "sales"].contains(TextFolding.fold(request.to)) {
+        if !TextFolding.word(request.to, isOneOf: ["queue", "warteschlange", "vertrieb", "sales"]) {
             guard let rep = team.member(named: request.to) else {
                 return .reply(RichText.paragraph(
                     .text(language.pick("I don't know ", "Ich kenne ")), .code(request.to),
@@ -48,7 +48,7 @@ extension CommandHandler {
         case nil: priority = .warm
         case "hot", "heiss": priority = .hot
         case "warm": priority = .warm
-        case "cool", "cold", "kalt", "kuhl": priority = .cool
+        case "cool", "cold", "kalt", "kuehl", "kuhl": priority = .cool
         default: return .reply(usageLine("priority=hot|warm|cool", language))
         }
         var score: Int?
@@ -158,7 +158,7 @@ extension CommandHandler {
             return .reply(HandoffText(handoff: handoff, team: team, state: state).illegalReassign(language))
         }
         var assignee: Member?
-        if !["queue", "warteschlange"].contains(TextFolding.fold(to)) {
+        if !TextFolding.word(to, isOneOf: ["queue", "warteschlange"]) {
             guard let rep = team.member(named: to), rep.roles.contains(.sales) || rep.roles.contains(.salesLead) else {
                 return .reply(RichText.paragraph(
                     .code(to), .text(language.pick(" is not a sales rep. Sales reps: ", " ist nicht im Vertrieb. Vertrieb: ")

@@ -140,7 +140,7 @@ public enum CommandTable {
             example: Localized("handoff reassign H-12 to @jonas", "übergabe zuweisen H-12 an @jonas"),
             roles: [.salesLead, .admin],
             parse: { input in
-                let words = input.words.filter { !["to", "an", "zu"].contains(TextFolding.fold($0)) }
+                let words = input.words.filter { !TextFolding.word($0, isOneOf: ["to", "an", "zu"]) }
                 return words.count == 2 ? .handoffReassign(id: words[0], to: words[1]) : nil
             }
         ),
@@ -164,10 +164,10 @@ public enum CommandTable {
                     switch words[0] {
                     case "mine", "meine", "my": return .handoffList(.mine)
                     case "open", "offen", "offene": return .handoffList(.open)
-                    case "overdue", "uberfallig", "late": return .handoffList(.overdue)
+                    case "overdue", "ueberfaellig", "uberfallig", "late": return .handoffList(.overdue)
                     default: return .handoffList(.member(input.words[0]))
                     }
-                case 2 where ["campaign", "kampagne"].contains(words[0]): return .handoffList(.campaign(input.words[1]))
+                case 2 where TextFolding.word(words[0], isOneOf: ["campaign", "kampagne"]): return .handoffList(.campaign(input.words[1]))
                 default: return nil
                 }
             }
@@ -184,7 +184,7 @@ public enum CommandTable {
                 "übergabe \"Anna Schmidt\" an @jonas company=\"Kessler GmbH\" campaign=spring-launch \"möchte eine Demo\""),
             roles: marketing,
             parse: { input in
-                guard let toIndex = input.words.firstIndex(where: { ["to", "an"].contains(TextFolding.fold($0)) }),
+                guard let toIndex = input.words.firstIndex(where: { TextFolding.word($0, isOneOf: ["to", "an"]) }),
                     toIndex > 0, toIndex + 1 < input.words.count
                 else { return nil }
                 let note = input.words[(toIndex + 2)...].joined(separator: " ")

@@ -43,12 +43,11 @@ public struct CommandSpec: Sendable {
         self.example = example
         self.roles = roles
         self.parse = parse
+        self.spellings = ([english, german] + aliases).map { $0.map(TextFolding.fold) }
     }
 
-    /// Every spelling, folded for matching.
-    var spellings: [[String]] {
-        ([english, german] + aliases).map { $0.map(TextFolding.fold) }
-    }
+    /// Every spelling, folded for matching; computed once.
+    let spellings: [[String]]
 
     /// "kampagne zeige <id>" in German.
     public func usage(_ language: Language) -> String {

@@ -1,16 +1,23 @@
 import Foundation
 
-/// Folds text so that people find what they mean: case, accents and German umlaut spellings do not matter
-/// (`Frühling`, `fruehling` and `FRUHLING` all fold to `fruhling`).
+/// Folds text so that people find what they mean: case and accents do not matter, and German umlauts fold to
+/// their spelled-out form (`Frühling` and `FRUEHLING` both fold to `fruehling`; `Fruhling`, one letter off, is
+/// left to the typo tolerance of search). Expanding rather than contracting keeps words like "queue" intact.
 public enum TextFolding {
     public static func fold(_ text: some StringProtocol) -> String {
-        var s = String(text).lowercased().replacingOccurrences(of: "ß", with: "ss")
-        s = s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-        // Spelled-out umlauts fold the same way as the umlauts themselves.
-        for (from, to) in [("ae", "a"), ("oe", "o"), ("ue", "u")] {
+        var s = String(text).lowercased()
+        // Most words are plain ASCII: nothing to fold, and Foundation's folding is slow on Linux.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
+        for (from, to) in [("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")] where s.contains(from) {
             s = s.replacingOccurrences(of: from, with: to)
         }
-        return s
+        return s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+    }
+
+    /// Whether `word` is one of `choices`, folding both sides.
+    public static func word(_ word: some StringProtocol, isOneOf choices: [String]) -> Bool {
+        let folded = fold(word)
+        return choices.contains { fold($0) == folded }
     }
 
     /// Folded words of `text`: letters and digits, split on everything else.
