@@ -35,7 +35,7 @@ public enum MarkdownRenderer {
         var out = ""
         out.reserveCapacity(s.count)
         for ch in s {
-            if "\\`*_[]()<>#|~".contains(ch) { out.append("\\") }
+            if "\\`*_[]<>~".contains(ch) { out.append("\\") }
             out.append(ch)
         }
         return defuseMentions(out)

@@ -1,0 +1,132 @@
+import Dispatch
+import Foundation
+import TandemChat
+import TandemCore
+
+/// The real `tandem` binary as a child process on a free port, with a client for each sample member.
+final class TandemProcess {
+    let process = Process()
+    let baseURL: String
+    let stateFolder: String
+    private let stdout = Pipe()
+
+    /// The package root, where `Config/local.json` lives.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// `tandem` is built next to the test bundle.
+    static var binary: URL {
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var dir = exe.deletingLastPathComponent()
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tandem").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("tandem")
+    }
+
+    /// Starts `tandem run` on port 0 and waits until it prints the URL it listens on.
+    init(stateFolder: String? = nil, arguments: [String] = []) async throws {
+        let folder = stateFolder ?? FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID().uuidString)").path
+        self.stateFolder = folder
+        process.executableURL = Self.binary
+        process.arguments = ["run", "--port", "0", "--state", folder, "--log-level", "warning"] + arguments
+        process.currentDirectoryURL = Self.packageRoot
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let handle = stdout.fileHandleForReading
+        // Blocking reads stay off the cooperative pool.
+        let line: String? = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var buffer = Data()
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { return continuation.resume(returning: nil) }
+                    buffer.append(chunk)
+                    if let text = String(data: buffer, encoding: .utf8), let range = text.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) {
+                        return continuation.resume(returning: String(text[range]))
+                    }
+                }
+            }
+        }
+        guard let line else { throw TandemProcessError.didNotStart }
+        baseURL = line
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    func terminate() async -> Int32 {
+        process.terminate()
+        return await exitStatus()
+    }
+
+    func kill() async {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        _ = await exitStatus()
+    }
+
+    func exitStatus() async -> Int32 {
+        let process = self.process
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+enum TandemProcessError: Error { case didNotStart }
+
+/// A sample member talking to the endpoint through the same protocol and libcurl client as the bot.
+struct ChatUser {
+    let transport: WebhookTransport
+    let token: String
+    let baseURL: String
+    let http: any HTTPClient
+    /// Everything this user has been shown, from the start of the chat.
+    var cursor: String? = "0"
+
+    init(_ id: String, baseURL: String, http: any HTTPClient) {
+        token = "local-\(id)"
+        self.baseURL = baseURL
+        self.http = http
+        transport = WebhookTransport(configuration: .init(baseURL: baseURL, token: token, pollTimeout: 10), http: http)
+    }
+
+    /// Posts text as typed (no formatting applied), as a person in the web page does.
+    func say(_ text: String, in channel: String = "marketing-sales") async throws {
+        struct Post: Encodable {
+            var channel: String
+            var text: String
+            var idempotency_key: String
+        }
+        let request = try HTTPClientRequest.json(
+            url: baseURL + "/messages", body: Post(channel: channel, text: text, idempotency_key: UUID().uuidString),
+            headers: [HTTPField("Authorization", "Bearer " + token)])
+        let response = try await http.send(request)
+        precondition(response.status == 200, "post failed: \(response.status)")
+    }
+
+    /// Long-polls until a message from `author` arrives; returns every such message of that poll.
+    mutating func next(from author: String = "tandem", within attempts: Int = 3) async throws -> [ChatMessage] {
+        for _ in 0..<attempts {
+            let batch = try await transport.poll(after: cursor)
+            cursor = batch.cursor
+            let mine = batch.messages.filter { $0.userID == author }
+            if !mine.isEmpty { return mine }
+        }
+        return []
+    }
+
+    /// Whatever arrives within a short poll: for checking that nothing more came.
+    mutating func drain() async throws -> [ChatMessage] {
+        let quick = WebhookTransport(configuration: .init(baseURL: baseURL, token: token, pollTimeout: 1), http: http)
+        let batch = try await quick.poll(after: cursor)
+        cursor = batch.cursor
+        return batch.messages
+    }
+}
