@@ -49,7 +49,9 @@ public final class LocalChatEndpoint: Sendable {
                 config: HTTPServer.Configuration(
                     address: address,
                     timeout: TimeInterval(limits.longPoll + 15),
-                    logger: CriticalOnlyLogger()
+                    // FlyingFox logs each connection to standard output; every failure to serve
+                    // is also thrown from `run()`, where the runtime logs it once.
+                    logger: .disabled
                 ),
                 handler: handler
             )
@@ -123,17 +125,5 @@ public final class LocalChatEndpoint: Sendable {
             throw LocalEndpointError("retainedMessages must be positive")
         }
         return (configuration.maxBodyBytes, configuration.maxLongPollSeconds, configuration.retainedMessages)
-    }
-}
-
-/// Keeps FlyingFox quiet: it logs every connection at info level to standard output, which
-/// would bury the bot's own log. Only failures to start (critical) reach standard error.
-private struct CriticalOnlyLogger: Logging {
-    func logDebug(_ debug: @autoclosure () -> String) {}
-    func logInfo(_ info: @autoclosure () -> String) {}
-    func logWarning(_ warning: @autoclosure () -> String) {}
-    func logError(_ error: @autoclosure () -> String) {}
-    func logCritical(_ critical: @autoclosure () -> String) {
-        FileHandle.standardError.write(Data("[TandemLocal] \(critical())\n".utf8))
     }
 }
