@@ -146,6 +146,7 @@ struct LocalChatEndpointTests {
             #expect(reply.status == 200)
             #expect(reply.headers[.contentType] == "text/html; charset=utf-8")
             #expect(reply.text.contains("<title>Tandem — local chat</title>"))
+            #expect(reply.headers[HTTPHeader("Content-Security-Policy")]?.contains("default-src 'none'") == true)
         }
     }
 
