@@ -64,7 +64,8 @@ public final class LocalChatEndpoint: Sendable {
     /// The room behind the endpoint, for tests that check its state (e.g. no leaked waiters).
     var room: ChatRoom? { try? setup.get().room }
 
-    /// Serves until the task is cancelled (returns normally on cancellation; CancellationError from FlyingFox is swallowed).
+    /// Serves until the task is cancelled (returns normally on cancellation; CancellationError
+    /// from FlyingFox is swallowed).
     /// - Throws: ``LocalEndpointError`` for a configuration that cannot be served; socket errors
     ///   (e.g. the port is taken) as FlyingFox reports them.
     public func run() async throws {
