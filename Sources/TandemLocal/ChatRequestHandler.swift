@@ -57,6 +57,9 @@ struct ChatRequestHandler: HTTPHandler {
     private func updates(_ request: FlyingFox.HTTPRequest) async throws(RequestFailure) -> FlyingFox.HTTPResponse {
         let caller = try authenticate(request)
         let query = try UpdatesQuery(request.query, maxTimeoutSeconds: maxLongPollSeconds)
+        // FlyingFox does not read the socket while a handler runs, so a client that goes away
+        // is not noticed here: its waiter lives until the poll's timeout (at most
+        // maxLongPollSeconds) and is removed then; cancellation (shutdown) removes it at once.
         let batch = await room.waitForUpdates(
             for: caller.id,
             after: query.after,

@@ -16,6 +16,8 @@ actor ChatRoom {
     /// Long polls waiting for a message visible to their participant.
     private var waiters: [Int: Waiter] = [:]
     private var nextWaiterID = 0
+    /// Callers of ``untilWaiting(atLeast:)`` and the count each waits for.
+    private var waiterObservers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     private struct IdempotencyKey: Hashable {
         let senderID: String
@@ -44,6 +46,13 @@ actor ChatRoom {
 
     /// How many long polls are waiting; lets tests prove that waiters are cleaned up.
     var waiterCount: Int { waiters.count }
+
+    /// Returns once at least `count` long polls are waiting. Lets tests post only after a poll
+    /// is really parked, so they prove the wake-up path instead of racing it (and never sleep).
+    func untilWaiting(atLeast count: Int) async {
+        guard waiters.count < count else { return }
+        await withCheckedContinuation { waiterObservers.append((count, $0)) }
+    }
 
     // MARK: - Posting
 
@@ -129,6 +138,7 @@ actor ChatRoom {
         nextWaiterID += 1
         waiters[waiterID] = Waiter(participantID: participantID, signal: signal)
         defer { waiters[waiterID] = nil }
+        notifyWaiterObservers()
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -140,6 +150,15 @@ actor ChatRoom {
             group.cancelAll()
         }
         return updates(for: participantID, after: batch.cursor, limit: limit)
+    }
+
+    private func notifyWaiterObservers() {
+        let count = waiters.count
+        let ready = waiterObservers.filter { $0.count <= count }
+        waiterObservers.removeAll { $0.count <= count }
+        for observer in ready {
+            observer.continuation.resume()
+        }
     }
 
     /// Whether `participantID` should receive `message`: not their own, and in a channel they see.

@@ -49,7 +49,9 @@ public final class LocalChatEndpoint: Sendable {
                 config: HTTPServer.Configuration(
                     address: address,
                     timeout: TimeInterval(limits.longPoll + 15),
-                    logger: CriticalOnlyLogger()
+                    // FlyingFox logs each connection to standard output; every failure to serve
+                    // is also thrown from `run()`, where the runtime logs it once.
+                    logger: .disabled
                 ),
                 handler: handler
             )
@@ -62,7 +64,8 @@ public final class LocalChatEndpoint: Sendable {
     /// The room behind the endpoint, for tests that check its state (e.g. no leaked waiters).
     var room: ChatRoom? { try? setup.get().room }
 
-    /// Serves until the task is cancelled (returns normally on cancellation; CancellationError from FlyingFox is swallowed).
+    /// Serves until the task is cancelled (returns normally on cancellation; CancellationError
+    /// from FlyingFox is swallowed).
     /// - Throws: ``LocalEndpointError`` for a configuration that cannot be served; socket errors
     ///   (e.g. the port is taken) as FlyingFox reports them.
     public func run() async throws {
@@ -123,17 +126,5 @@ public final class LocalChatEndpoint: Sendable {
             throw LocalEndpointError("retainedMessages must be positive")
         }
         return (configuration.maxBodyBytes, configuration.maxLongPollSeconds, configuration.retainedMessages)
-    }
-}
-
-/// Keeps FlyingFox quiet: it logs every connection at info level to standard output, which
-/// would bury the bot's own log. Only failures to start (critical) reach standard error.
-private struct CriticalOnlyLogger: Logging {
-    func logDebug(_ debug: @autoclosure () -> String) {}
-    func logInfo(_ info: @autoclosure () -> String) {}
-    func logWarning(_ warning: @autoclosure () -> String) {}
-    func logError(_ error: @autoclosure () -> String) {}
-    func logCritical(_ critical: @autoclosure () -> String) {
-        FileHandle.standardError.write(Data("[TandemLocal] \(critical())\n".utf8))
     }
 }

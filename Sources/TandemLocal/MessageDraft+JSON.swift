@@ -13,7 +13,9 @@ extension MessageDraft {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw .badRequest(field.isEmpty ? "the body must be a JSON object" : "\(field) must be a string")
         } catch {
-            throw .badRequest("malformed JSON: the body must be a JSON object such as {\"channel\": \"general\", \"text\": \"hello\"}")
+            throw .badRequest(
+                #"malformed JSON: the body must be a JSON object such as {"channel": "general", "text": "hello"}"#
+            )
         }
         guard let text = payload.text else {
             throw .badRequest("text is required")

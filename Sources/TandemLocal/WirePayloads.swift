@@ -89,13 +89,27 @@ extension UpdatePayload {
             channel: message.channelID,
             user: UserPayload(id: message.senderID, name: message.senderName),
             text: message.text,
-            ts: message.date.formatted(Self.timestampStyle),
+            ts: Self.timestamp(message.date),
             thread: message.thread
         )
     }
 
-    /// UTC with milliseconds and a `Z`, as JavaScript's `Date.toISOString()` writes it.
-    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    /// UTC with milliseconds and a `Z`, as JavaScript's `Date.toISOString()` writes it:
+    /// `2026-11-30T10:00:00.123Z`.
+    ///
+    /// The milliseconds are rounded here rather than by the format style, which truncates:
+    /// `…800.123` as a `Double` is `…800.12299…` and would print as `.122`.
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        if fraction < 0 {
+            seconds -= 1
+            fraction += 1000
+        }
+        let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601)  // "…T10:00:00Z"
+        let digits = String(fraction)
+        return "\(whole.dropLast()).\(String(repeating: "0", count: 3 - digits.count))\(digits)Z"
+    }
 }
 
 extension UpdatesPayload {
