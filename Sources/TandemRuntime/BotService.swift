@@ -50,8 +50,12 @@ public final class BotService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await self.loop.run()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.loop.run()
+            }
+        } catch is CancellationError {
+            // Graceful shutdown: the poll in flight was cancelled; everything handled is already recorded.
         }
         deps.logger.info("bot stopped")
     }

@@ -27,6 +27,11 @@ struct HandoffText {
         return String(format: "%@ %@, %02d:%02d", reader.language == .de ? de[weekday] : en[weekday], date, c.hour ?? 0, c.minute ?? 0)
     }
 
+    /// "Berlin" for Europe/Berlin: enough to tell readers in other zones which clock is meant.
+    static func zoneName(_ identifier: String) -> String {
+        "(" + (identifier.split(separator: "/").last.map(String.init) ?? identifier).replacingOccurrences(of: "_", with: " ") + ")"
+    }
+
     private var who: String {
         var parts = [handoff.contact.name]
         if let title = handoff.contact.title { parts.append(title) }
@@ -55,15 +60,18 @@ struct HandoffText {
         }
     }
 
-    /// Posted in the sales channel: the rep is mentioned and sees what to do next.
-    func announcement(for reader: Member) -> RichText {
+    /// Posted in the sales channel: the rep is mentioned and sees what to do next. Everyone in the channel reads
+    /// it, so times are in the team's zone, named.
+    func announcement(for assignee: Member) -> RichText {
+        var reader = assignee
+        reader.timeZone = team.timeZone
         let l = reader.language
         var text = RichText.paragraph(
             .text(l.pick("New lead for ", "Neuer Lead für ")), mentionAssignee(l), .text(": "), .bold([.text(who)]),
             .text(" "), .code(handoff.id))
         var facts: [[Inline]] = [
             [.text(l.pick("Priority: ", "Priorität: ") + priority(l))],
-            [.text(l.pick("First touch due: ", "Erster Kontakt bis: ") + Self.time(handoff.firstTouchDue, for: reader))],
+            [.text(l.pick("First touch due: ", "Erster Kontakt bis: ") + Self.time(handoff.firstTouchDue, for: reader) + " " + Self.zoneName(team.timeZone))],
         ]
         if let campaign = handoff.campaign.flatMap({ state.campaign(id: $0) }) {
             facts.append([.text(l.pick("Campaign: ", "Kampagne: ")), .text(campaign.name + " "), .code(campaign.id)])
