@@ -53,6 +53,9 @@ public enum TandemApp {
             }
             transport = LazyWebhookTransport(baseURL: baseURL, token: local.botToken, http: http)
             botUserID = local.botID
+            // The embedded endpoint starts empty with this process: everything in it is meant for this bot,
+            // including what people type before the bot's first poll.
+            if state.cursor == nil { state.cursor = "0" }
         case .webhook(let webhook):
             transport = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
             botUserID = ""
