@@ -43,6 +43,16 @@ public struct CommandHandler: Sendable {
         case .handoffReassign(let id, let to): handoffReassign(id: id, to: to, state: state, context: context)
         case .handoffShow(let id): handoffShow(id: id, state: state, context: context)
         case .handoffList(let filter): handoffList(filter, state: state, context: context)
+        case .meetingAdd(let words, let options): meetingAdd(words: words, options: options, state: state, context: context)
+        case .meetingList: meetingList(state: state, context: context)
+        case .meetingShow(let id): meetingShow(id: id, state: state, context: context)
+        case .meetingSkip(let id, let when): meetingSkip(id: id, when: when, state: state, context: context)
+        case .meetingCancel(let id): meetingCancel(id: id, state: state, context: context)
+        case .meetingCalendar(let id): meetingCalendar(id: id, state: state, context: context)
+        case .agendaAdd(let meeting, let text): agendaAdd(meeting: meeting, text: text, state: state, context: context)
+        case .agendaShow(let meeting): agendaShow(meeting: meeting, state: state, context: context)
+        case .agendaDone(let meeting, let number): agendaDone(meeting: meeting, number: number, state: state, context: context)
+        case .report(let period): .reply(StandardReport(state: state, team: team, now: context.now, days: period.days).render(for: context.sender))
         }
     }
 

@@ -13,7 +13,7 @@ public enum CommandTable {
             example: Localized("help handoff", "hilfe übergabe"),
             parse: { input in .help(topic: input.words.isEmpty ? nil : input.words.joined(separator: " ")) }
         )
-    ] + campaignCommands + handoffCommands
+    ] + campaignCommands + handoffCommands + meetingCommands
 
     static let campaignCommands: [CommandSpec] = [
         CommandSpec(
@@ -85,6 +85,101 @@ public enum CommandTable {
             summary: Localized("Find a campaign and see what it offers", "Eine Kampagne finden und sehen, was sie bietet"),
             example: Localized("campaign spring", "kampagne frühling"),
             parse: { input in input.words.isEmpty ? nil : .campaignSearch(query: input.words.joined(separator: " ")) }
+        ),
+    ]
+
+    static let leads: Set<Role> = [.marketingLead, .salesLead, .admin]
+    static let members: Set<Role> = Set(Role.allCases)
+
+    static let meetingCommands: [CommandSpec] = [
+        CommandSpec(
+            ["meeting", "add"], german: ["meeting", "neu"], aliases: [["termin", "neu"], ["treffen", "neu"]],
+            arguments: Localized(
+                "<title> <when> [every …] [remind=1d,15m] [duration=45] [in #channel]",
+                "<Titel> <wann> [jeden …] [remind=1d,15m] [duration=45] [in #kanal]"),
+            summary: Localized("Schedule a (recurring) joint meeting with reminders", "Ein (wiederkehrendes) gemeinsames Meeting mit Erinnerungen planen"),
+            example: Localized(
+                "meeting add \"Pipeline sync\" monday 09:00 every monday remind=1d,15m",
+                "meeting neu \"Pipeline-Abgleich\" montag 9:00 jeden montag remind=1d,15m"),
+            roles: leads,
+            parse: { input in input.words.count >= 2 ? .meetingAdd(words: input.words, options: input.options) : nil }
+        ),
+        CommandSpec(
+            ["meeting", "list"], german: ["meeting", "liste"], aliases: [["meetings"], ["termine"]],
+            summary: Localized("Upcoming joint meetings", "Die nächsten gemeinsamen Meetings"),
+            example: Localized("meeting list", "meeting liste"),
+            parse: { input in input.words.isEmpty ? .meetingList : nil }
+        ),
+        CommandSpec(
+            ["meeting", "show"], german: ["meeting", "zeige"],
+            arguments: Localized("<id>", "<ID>"),
+            summary: Localized("One meeting: next dates, reminders, agenda", "Ein Meeting: nächste Termine, Erinnerungen, Agenda"),
+            example: Localized("meeting show M-1", "meeting zeige M-1"),
+            parse: { input in input.words.count == 1 ? .meetingShow(id: input.words[0]) : nil }
+        ),
+        CommandSpec(
+            ["meeting", "skip"], german: ["meeting", "aussetzen"], aliases: [["meeting", "ausfallen"]],
+            arguments: Localized("<id> <date>", "<ID> <Datum>"),
+            summary: Localized("Skip one occurrence (holidays)", "Einen Termin ausfallen lassen (Feiertage)"),
+            example: Localized("meeting skip M-1 2026-12-28", "meeting aussetzen M-1 28.12.2026"),
+            roles: leads,
+            parse: { input in input.words.count >= 2 ? .meetingSkip(id: input.words[0], when: Array(input.words.dropFirst())) : nil }
+        ),
+        CommandSpec(
+            ["meeting", "cancel"], german: ["meeting", "absagen"],
+            arguments: Localized("<id>", "<ID>"),
+            summary: Localized("Cancel a meeting series", "Eine Meeting-Reihe absagen"),
+            example: Localized("meeting cancel M-1", "meeting absagen M-1"),
+            roles: leads,
+            parse: { input in input.words.count == 1 ? .meetingCancel(id: input.words[0]) : nil }
+        ),
+        CommandSpec(
+            ["meeting", "ics"], german: ["meeting", "kalender"],
+            arguments: Localized("<id>", "<ID>"),
+            summary: Localized("The meeting as an iCalendar file for your calendar app", "Das Meeting als iCalendar-Datei für den Kalender"),
+            example: Localized("meeting ics M-1", "meeting kalender M-1"),
+            parse: { input in input.words.count == 1 ? .meetingCalendar(id: input.words[0]) : nil }
+        ),
+        CommandSpec(
+            ["agenda", "add"], german: ["agenda", "neu"], aliases: [["agenda", "plus"]],
+            arguments: Localized("<meeting> <text>", "<Meeting> <Text>"),
+            summary: Localized("Put a topic on a meeting's agenda", "Ein Thema auf die Agenda setzen"),
+            example: Localized("agenda add M-1 \"Lead quality from the webinar\"", "agenda neu M-1 \"Lead-Qualität aus dem Webinar\""),
+            roles: members,
+            parse: { input in
+                input.words.count >= 2 ? .agendaAdd(meeting: input.words[0], text: input.words.dropFirst().joined(separator: " ")) : nil
+            }
+        ),
+        CommandSpec(
+            ["agenda", "done"], german: ["agenda", "erledigt"],
+            arguments: Localized("<meeting> <n>", "<Meeting> <Nr>"),
+            summary: Localized("Tick off agenda item n", "Agendapunkt n abhaken"),
+            example: Localized("agenda done M-1 2", "agenda erledigt M-1 2"),
+            roles: members,
+            parse: { input in
+                input.words.count == 2 ? Int(input.words[1]).map { .agendaDone(meeting: input.words[0], number: $0) } : nil
+            }
+        ),
+        CommandSpec(
+            ["agenda"], german: ["tagesordnung"],
+            arguments: Localized("<meeting>", "<Meeting>"),
+            summary: Localized("The agenda of a meeting", "Die Agenda eines Meetings"),
+            example: Localized("agenda M-1", "agenda M-1"),
+            parse: { input in input.words.count == 1 ? .agendaShow(meeting: input.words[0]) : nil }
+        ),
+        CommandSpec(
+            ["report"], german: ["bericht"],
+            arguments: Localized("[week|month]", "[woche|monat]"),
+            summary: Localized("The standard report: campaigns, handoffs, reasons, SLA", "Der Standardbericht: Kampagnen, Übergaben, Gründe, SLA"),
+            example: Localized("report week", "bericht woche"),
+            parse: { input in
+                switch input.words.map(TextFolding.fold) {
+                case []: .report(.week)
+                case ["week"], ["woche"]: .report(.week)
+                case ["month"], ["monat"]: .report(.month)
+                default: nil
+                }
+            }
         ),
     ]
 

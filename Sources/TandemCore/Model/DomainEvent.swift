@@ -16,6 +16,12 @@ public enum DomainEvent: Sendable, Equatable {
     case handoffLost(HandoffStep)
     case handoffRecycled(HandoffStep)
     case handoffReassigned(HandoffStep)
+    case meetingScheduled(Meeting)
+    case meetingSkipped(MeetingChange)
+    case meetingCancelled(MeetingChange)
+    case agendaItemAdded(MeetingChange)
+    case agendaItemDone(MeetingChange)
+    case noticeSent(NoticeSent)
 }
 
 public struct SalesNoteAdded: Codable, Sendable, Equatable {
@@ -68,9 +74,10 @@ public struct HandoffStep: Codable, Sendable, Equatable {
 extension DomainEvent: Codable {
     private enum Kind: String, Codable {
         case campaignCreated, campaignUpdated, salesNoteAdded, campaignArchived, leadHandedOff, handoffAccepted,
-            handoffRejected, handoffWon, handoffLost, handoffRecycled, handoffReassigned
+            handoffRejected, handoffWon, handoffLost, handoffRecycled, handoffReassigned, meetingScheduled,
+            meetingSkipped, meetingCancelled, agendaItemAdded, agendaItemDone, noticeSent
     }
-    private enum CodingKeys: String, CodingKey { case type, campaign, handoff }
+    private enum CodingKeys: String, CodingKey { case type, campaign, handoff, meeting }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -86,6 +93,12 @@ extension DomainEvent: Codable {
         case .handoffLost: self = .handoffLost(try HandoffStep(from: decoder))
         case .handoffRecycled: self = .handoffRecycled(try HandoffStep(from: decoder))
         case .handoffReassigned: self = .handoffReassigned(try HandoffStep(from: decoder))
+        case .meetingScheduled: self = .meetingScheduled(try c.decode(Meeting.self, forKey: .meeting))
+        case .meetingSkipped: self = .meetingSkipped(try MeetingChange(from: decoder))
+        case .meetingCancelled: self = .meetingCancelled(try MeetingChange(from: decoder))
+        case .agendaItemAdded: self = .agendaItemAdded(try MeetingChange(from: decoder))
+        case .agendaItemDone: self = .agendaItemDone(try MeetingChange(from: decoder))
+        case .noticeSent: self = .noticeSent(try NoticeSent(from: decoder))
         }
     }
 
@@ -113,13 +126,22 @@ extension DomainEvent: Codable {
         case .handoffLost(let step): try encode(step, as: .handoffLost, into: &c, encoder)
         case .handoffRecycled(let step): try encode(step, as: .handoffRecycled, into: &c, encoder)
         case .handoffReassigned(let step): try encode(step, as: .handoffReassigned, into: &c, encoder)
+        case .meetingScheduled(let meeting):
+            try c.encode(Kind.meetingScheduled, forKey: .type)
+            try c.encode(meeting, forKey: .meeting)
+        case .meetingSkipped(let change): try encode(change, as: .meetingSkipped, into: &c, encoder)
+        case .meetingCancelled(let change): try encode(change, as: .meetingCancelled, into: &c, encoder)
+        case .agendaItemAdded(let change): try encode(change, as: .agendaItemAdded, into: &c, encoder)
+        case .agendaItemDone(let change): try encode(change, as: .agendaItemDone, into: &c, encoder)
+        case .noticeSent(let notice): try encode(notice, as: .noticeSent, into: &c, encoder)
         }
     }
 
+    /// Flat shape: the payload's fields beside `type`.
     private func encode(
-        _ step: HandoffStep, as kind: Kind, into c: inout KeyedEncodingContainer<CodingKeys>, _ encoder: any Encoder
+        _ payload: some Encodable, as kind: Kind, into c: inout KeyedEncodingContainer<CodingKeys>, _ encoder: any Encoder
     ) throws {
         try c.encode(kind, forKey: .type)
-        try step.encode(to: encoder)
+        try payload.encode(to: encoder)
     }
 }

@@ -15,6 +15,11 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// Positions of pending and accepted handoffs: lists of open work never scan closed history.
     public private(set) var openHandoffs: Set<Int> = []
 
+    /// Meetings in the order they were scheduled; `M-n` is at position n - 1.
+    public private(set) var meetings: [Meeting] = []
+    /// Keys of reminders, escalations and reports already sent.
+    public private(set) var sentNotices: Set<String> = []
+
     public init() {}
 
     public init(campaigns: [Campaign], handoffs: [Handoff] = []) {
@@ -40,6 +45,18 @@ public struct TeamState: Codable, Sendable, Equatable {
         return n - 1
     }
 
+    public func meeting(id: String) -> Meeting? {
+        meetingPosition(id).map { meetings[$0] }
+    }
+
+    public var nextMeetingID: String { "M-\(meetings.count + 1)" }
+
+    func meetingPosition(_ id: String) -> Int? {
+        let digits = id.uppercased().hasPrefix("M-") ? id.dropFirst(2) : Substring(id)
+        guard let n = Int(digits), n >= 1, n <= meetings.count else { return nil }
+        return n - 1
+    }
+
     /// Applies one event. Events were validated by the handler that made them, so applying never fails;
     /// an event about something unknown changes nothing.
     public mutating func apply(_ event: DomainEvent) {
@@ -62,6 +79,24 @@ public struct TeamState: Codable, Sendable, Equatable {
         case .handoffLost(let step): transition(step, to: .lost)
         case .handoffRecycled(let step): transition(step, to: .recycled)
         case .handoffReassigned(let step): transition(step, to: .pending)
+        case .meetingScheduled(let meeting):
+            guard meeting.id == nextMeetingID else { return }
+            meetings.append(meeting)
+        case .meetingSkipped(let change):
+            guard let i = meetingPosition(change.meeting), let day = change.day else { return }
+            meetings[i].schedule.skipped.insert(day)
+        case .meetingCancelled(let change):
+            guard let i = meetingPosition(change.meeting) else { return }
+            meetings[i].cancelled = true
+        case .agendaItemAdded(let change):
+            guard let i = meetingPosition(change.meeting), let text = change.text else { return }
+            meetings[i].agenda.append(Meeting.AgendaItem(author: change.by, text: text))
+        case .agendaItemDone(let change):
+            guard let i = meetingPosition(change.meeting), let n = change.number, meetings[i].agenda.indices.contains(n - 1)
+            else { return }
+            meetings[i].agenda[n - 1].done = true
+        case .noticeSent(let notice):
+            sentNotices.insert(notice.key)
         }
     }
 
@@ -102,13 +137,15 @@ public struct TeamState: Codable, Sendable, Equatable {
         if status.isOpen { openHandoffs.insert(i) } else { openHandoffs.remove(i) }
     }
 
-    private enum CodingKeys: String, CodingKey { case campaigns, handoffs }
+    private enum CodingKeys: String, CodingKey { case campaigns, handoffs, meetings, sentNotices }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             campaigns: try c.decode([Campaign].self, forKey: .campaigns),
             handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [])
+        meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
+        sentNotices = try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? []
         // Decoded handoffs carry their status already; rebuild the open set from it.
         openHandoffs = Set(handoffs.indices.filter { handoffs[$0].status.isOpen })
     }
@@ -117,5 +154,7 @@ public struct TeamState: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(campaigns, forKey: .campaigns)
         try c.encode(handoffs, forKey: .handoffs)
+        try c.encode(meetings, forKey: .meetings)
+        try c.encode(sentNotices.sorted(), forKey: .sentNotices)
     }
 }

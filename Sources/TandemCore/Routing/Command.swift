@@ -18,6 +18,25 @@ public enum Command: Sendable, Equatable {
     case handoffReassign(id: String, to: String)
     case handoffShow(id: String)
     case handoffList(HandoffFilter)
+    /// The words after `meeting add`: title, when, recurrence and channel are told apart by the handler,
+    /// which knows the member's time zone and today.
+    case meetingAdd(words: [String], options: [String: String])
+    case meetingList
+    case meetingShow(id: String)
+    case meetingSkip(id: String, when: [String])
+    case meetingCancel(id: String)
+    case meetingCalendar(id: String)
+    case agendaAdd(meeting: String, text: String)
+    case agendaShow(meeting: String)
+    case agendaDone(meeting: String, number: Int)
+    case report(ReportPeriod)
+}
+
+/// How far back `report` looks.
+public enum ReportPeriod: String, Sendable, Equatable {
+    case week, month
+
+    public var days: Int { self == .week ? 7 : 30 }
 }
 
 /// `handoff <lead> to @rep|queue [key=value …] [note]`, before names are resolved.
