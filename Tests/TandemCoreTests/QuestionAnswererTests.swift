@@ -127,6 +127,14 @@ struct QuestionAnswererTests {
         #expect(german.plainText.hasPrefix("Ich nehme an, du meinst Year-End Upgrade Offer, die einzige laufende Kampagne."))
     }
 
+    @Test func anUnknownCampaignNameIsNotReplacedByTheLiveOne() throws {
+        let december20 = Day(year: 2026, month: 12, day: 20)
+        let understood = try #require(QuestionAnswerer.understand("offer for winter?", state: state, today: december20))
+        #expect(understood == QuestionUnderstanding(field: .offer, ambiguous: [1]))
+        let text = QuestionAnswerer.answer(understood, state: state, context: Fixtures.context(Fixtures.leo), today: december20)
+        #expect(text.plainText.contains("Which campaign do you mean?"))
+    }
+
     @Test func withNothingLiveItAsksAndPointsToTheList() throws {
         let summer = Day(year: 2027, month: 6, day: 1)
         let understood = try #require(QuestionAnswerer.understand("promo code?", state: state, today: summer))

@@ -50,7 +50,9 @@ public enum QuestionAnswerer {
         guard words.fields.contains(where: { $0.strength > .weak }) else { return nil }
         let field = chooseField(words.fields)
         let live = state.campaigns.indices.filter { state.campaigns[$0].status(on: today) == .live }
-        if live.count == 1 {
+        // Assume only when nothing else was said: "offer for winter" named a campaign that does not exist,
+        // and answering about the live one instead would be a silent guess, so it asks.
+        if live.count == 1, campaignWords.isEmpty {
             return QuestionUnderstanding(field: field, campaignPosition: live[0], campaignIsAssumed: true)
         }
         return QuestionUnderstanding(field: field, ambiguous: live)
