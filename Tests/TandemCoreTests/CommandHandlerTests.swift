@@ -62,6 +62,22 @@ struct CommandHandlerTests {
         #expect(reply("frobnicate").contains("help"))
     }
 
+    @Test func plainQuestionsAreAnsweredInsteadOfUnknownCommand() {
+        let text = reply("what's the promo code for spring?")
+        #expect(text.contains("SPRING27"))
+        #expect(!text.contains("I don't know the command"))
+        #expect(reply("wie lautet das Angebot der Frühjahrskampagne?", as: Fixtures.mia).contains("Zweiter Platz gratis"))
+        #expect(reply("objections?").contains("Which campaign do you mean?"))
+    }
+
+    @Test func helpSaysYouCanJustAsk() {
+        #expect(reply("help").contains("You can also just ask, e.g. what's the offer of spring?"))
+        #expect(reply("hilfe", as: Fixtures.mia).contains("Du kannst auch einfach fragen, z. B. was ist das Angebot im Frühling?"))
+        // The examples in the help text work.
+        #expect(reply("what's the offer of spring?").contains("First plant free"))
+        #expect(reply("was ist das Angebot im Frühling?", as: Fixtures.mia).contains("First plant free"))
+    }
+
     @Test func malformedCommandGetsUsageInTheMembersLanguage() {
         #expect(reply("campaign show").contains("Usage: campaign show <id>"))
         #expect(reply("kampagne zeige", as: Fixtures.mia).contains("kampagne zeige <ID>"))

@@ -16,7 +16,7 @@ extension CommandHandler {
                 .text(language.pick("Several campaigns match ", "Mehrere Kampagnen passen zu ")),
                 .bold([.text(query)]), .text(":"))
             text.add(.bullets(complete.prefix(8).map { line(for: state.campaigns[$0.position], context: context) }))
-            text.add(.text(language.pick("Details: ", "Details: ")), .code(showCommand("<id>", language)))
+            text.add(.text(language.pick("Details: ", "Details: ")), .code(Self.showCommand("<id>", language)))
             return .reply(text)
         }
         var text = RichText.paragraph(
@@ -70,7 +70,7 @@ extension CommandHandler {
     func summary(of campaign: Campaign, context: RequestContext) -> RichText {
         let language = context.language
         var text = CampaignText(campaign: campaign, language: language, today: today(context)).summary
-        text.add(.text(language.pick("Full brief: ", "Ganzes Briefing: ")), .code(showCommand(campaign.id, language)))
+        text.add(.text(language.pick("Full brief: ", "Ganzes Briefing: ")), .code(Self.showCommand(campaign.id, language)))
         return text
     }
 
@@ -78,7 +78,8 @@ extension CommandHandler {
         CampaignText(campaign: campaign, language: context.language, today: today(context)).line
     }
 
-    func showCommand(_ id: String, _ language: Language) -> String {
+    /// `campaign show <id>` in the member's language: every answer about a campaign ends with it.
+    static func showCommand(_ id: String, _ language: Language) -> String {
         language.pick("campaign show ", "kampagne zeige ") + id
     }
 }

@@ -26,6 +26,9 @@ extension CommandHandler {
         text.add(.bullets(visible.map { [.code($0.usage(language)), .text(" — " + $0.summary(language))] }))
         text.add(
             .text(language.pick("Details: ", "Details: ")), .code(language.pick("help <command>", "hilfe <Befehl>")))
+        text.add(
+            .text(language.pick("You can also just ask, e.g. ", "Du kannst auch einfach fragen, z. B. ")),
+            .code(language.pick("what's the offer of spring?", "was ist das Angebot im Frühling?")))
         return .reply(text)
     }
 }

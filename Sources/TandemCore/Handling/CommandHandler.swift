@@ -20,6 +20,11 @@ public struct CommandHandler: Sendable {
         case .malformed(let spec):
             return .reply(usage(of: spec, language, lead: language.pick("Usage:", "So geht's:")))
         case .unknown(let word, let closest):
+            // Not a command: people ask about campaigns in plain words, so try it as a question first.
+            let today = today(context)
+            if let understanding = QuestionAnswerer.understand(text, state: state, today: today) {
+                return .reply(QuestionAnswerer.answer(understanding, state: state, context: context, today: today))
+            }
             return unknown(word: word, closest: closest, context: context)
         case .command(let command, let spec):
             guard spec.allows(context.sender) else { return .reply(refusal(spec, language)) }

@@ -101,6 +101,13 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         }
     }
 
+    /// True when some brief holds exactly this folded word. Question reading uses it so that a campaign's
+    /// own words are never mistaken for misspelt field words or split as compounds.
+    func contains(word: String) -> Bool {
+        let i = lowerBound(of: word)
+        return i < vocabulary.count && vocabulary[i] == word
+    }
+
     private func lowerBound(of word: String) -> Int {
         var low = 0, high = vocabulary.count
         while low < high {
