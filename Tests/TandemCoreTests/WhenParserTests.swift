@@ -133,6 +133,7 @@ struct WhenParserTests {
         "2026-02-30", "2026-13-01", "25:00", "tomorrow 25:00", "tomorrow at 24:00", "13pm", "friday 0am",
         "31.11.2026", "31.11.", "2026-12-03T25:00", "2026-12-03T10", "10:60", "at 25", "31 nov", "30. Februar 2027",
         "hello", "", "in", "in x hours", "in 2", "in 2 months", "at", "next", "next week", "10", "in -1 h",
+        "2h", "tomorrow2",
     ])
     func refusesWhatIsNotOrCannotBeADate(input: String) {
         #expect(parse(input) == nil)

@@ -5,9 +5,9 @@ extension WhenParser {
     /// Words that announce a time: "at 10", "um 10", "@ 10", "gegen 10".
     private static let timeMarkers: Set<String> = ["at", "um", "@", "gegen"]
 
-    /// Suffixes that make a bare number a time: "10am", "3 pm", "15 uhr", "10h".
+    /// Suffixes that make a bare number a time: "10am", "3 pm", "15 uhr". Not "h": "2h" is an offset.
     private static let meridiems: Set<String> = ["am", "pm"]
-    private static let clockSuffixes: Set<String> = ["am", "pm", "uhr", "h"]
+    private static let clockSuffixes: Set<String> = ["am", "pm", "uhr"]
 
     /// Reads a time at `index`: `10:00`, `9:30`, `10am`, `3 pm`, `15 uhr`, `15:30 uhr`, `um 10`, `at 10:30`.
     ///
@@ -23,7 +23,7 @@ extension WhenParser {
         var end = start + 1
         // "3 pm", "15 uhr", "10 a.m.": the suffix as the next word.
         if end < words.count, token.last?.isNumber == true,
-            clockSuffixes.contains(words[end].replacingOccurrences(of: ".", with: "")), words[end] != "h"
+            clockSuffixes.contains(words[end].replacingOccurrences(of: ".", with: ""))
         {
             token += words[end].replacingOccurrences(of: ".", with: "")
             end += 1
@@ -35,7 +35,7 @@ extension WhenParser {
         }
     }
 
-    /// One token read as a clock time: `10:00`, `9:30`, `10am`, `10:30pm`, `15uhr`, `15.30uhr`, `10h`.
+    /// One token read as a clock time: `10:00`, `9:30`, `10am`, `10:30pm`, `15uhr`, `15.30uhr`.
     ///
     /// - Parameters:
     ///   - allowDot: whether `15.30` may stand for 15:30 (after "um"; always before "uhr").
