@@ -19,14 +19,15 @@ public final class BotService: Service {
         public var addressing: Addressing
         /// The bot's own user id: its posts are never treated as commands.
         public var botUserID: String
-        public var now: @Sendable () -> Date
+        public var clock: any WallClock
+        public var notices: NoticeSettings
         public var logger: Logger
         /// Awaited before the first poll, e.g. until an embedded endpoint listens.
         public var ready: @Sendable () async throws -> Void
 
         public init(
             transport: any ChatTransport, store: JournalStore, handler: CommandHandler, addressing: Addressing,
-            botUserID: String, now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
+            botUserID: String, clock: any WallClock = SystemClock(), notices: NoticeSettings = NoticeSettings(), logger: Logger,
             ready: @escaping @Sendable () async throws -> Void = {}
         ) {
             self.ready = ready
@@ -35,13 +36,14 @@ public final class BotService: Service {
             self.handler = handler
             self.addressing = addressing
             self.botUserID = botUserID
-            self.now = now
+            self.clock = clock
+            self.notices = notices
             self.logger = logger
         }
     }
 
     private let deps: Dependencies
-    private let loop: BotLoop
+    let loop: BotLoop
 
     /// - Parameter state: the state `JournalStore.load()` returned; the bot starts from it.
     public init(_ dependencies: Dependencies, state: StoredState) {
@@ -52,131 +54,37 @@ public final class BotService: Service {
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                try await self.loop.run()
+                try await self.deps.ready()
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await self.loop.run() }
+                    group.addTask { try await self.schedule() }
+                }
             }
         } catch is CancellationError {
             // Graceful shutdown: the poll in flight was cancelled; everything handled is already recorded.
         }
         deps.logger.info("bot stopped")
     }
-}
 
-/// The loop's state lives in an actor: one poll at a time, in order.
-actor BotLoop {
-    let deps: Dependencies
-    var state: StoredState
-    private var pollBackoff = Backoff()
-
-    typealias Dependencies = BotService.Dependencies
-
-    init(deps: Dependencies, state: StoredState) {
-        self.deps = deps
-        self.state = state
-    }
-
-    func run() async throws {
-        var logger = deps.logger
-        logger[metadataKey: "component"] = "bot"
-        try await deps.ready()
-        if !state.outbox.isEmpty {
-            logger.info("resending replies owed from before the restart", metadata: ["count": "\(state.outbox.count)"])
-        }
-        try await flushOutbox()
-        logger.info("bot polling", metadata: ["cursor": "\(state.cursor ?? "from now on")"])
+    /// The scheduler: sleeps until the next due notice or a change of state, then fires what is due.
+    /// No per-second scanning: when nothing is planned it waits for a change.
+    func schedule() async throws {
+        await loop.logMissedNotices()
+        let changes = loop.changes
+        let clock = deps.clock
         while !Task.isCancelled {
-            let batch: TransportBatch
-            do {
-                batch = try await deps.transport.poll(after: state.cursor)
-                pollBackoff.reset()
-            } catch let error as TransportError {
-                try await wait(after: error, logger: logger)
-                continue
+            try await loop.fireDueNotices()
+            try await loop.flushOutbox()
+            let next = await loop.nextNoticeDate()
+            // Whichever comes first: the next notice, or a change that may plan an earlier one.
+            await withTaskGroup(of: Void.self) { group in
+                if let next { group.addTask { try? await clock.sleep(until: next) } }
+                group.addTask {
+                    for await _ in changes { return }
+                }
+                await group.next()
+                group.cancelAll()
             }
-            try await handle(batch)
-            try await flushOutbox()
-        }
-    }
-
-    /// Handles one poll's messages as one group commit.
-    func handle(_ batch: TransportBatch) async throws {
-        var record = JournalRecord(cursor: batch.cursor != state.cursor ? batch.cursor : nil)
-        var team = state.team
-        let now = deps.now()
-        for message in batch.messages where message.userID != deps.botUserID {
-            guard let text = deps.addressing.command(in: message) else { continue }
-            let sender = deps.handler.team.member(id: message.userID) ?? .guest(id: message.userID, name: message.userName)
-            let context = RequestContext(sender: sender, channel: message.channel, isDirect: message.isDirect, now: now)
-            let outcome = deps.handler.handle(text, state: team, context: context)
-            team.apply(outcome.events)
-            record.events += outcome.events
-            for (n, reply) in outcome.replies.enumerated() {
-                let channel = reply.channel ?? message.channel
-                record.outbox.append(
-                    OutboxEntry(
-                        key: "reply:\(message.id):\(n)", channel: channel,
-                        thread: channel == message.channel ? message.thread : nil, body: reply.body))
-            }
-            deps.logger.info(
-                "handled", metadata: ["message": "\(message.id)", "user": "\(message.userID)", "events": "\(outcome.events.count)"])
-        }
-        guard !record.isEmpty else { return }
-        do {
-            try await deps.store.append(record)
-        } catch {
-            // Nothing was recorded, so nothing is applied and the cursor stays: the same messages come again.
-            deps.logger.error("could not save; will poll the same messages again", metadata: ["error": "\(error)"])
-            try await Task.sleep(for: pollBackoff.next())
-            return
-        }
-        state.apply(record)
-        try await compactIfNeeded()
-    }
-
-    /// Sends what the outbox owes, oldest first, and records what went out.
-    func flushOutbox() async throws {
-        var sendBackoff = Backoff()
-        while let entry = state.outbox.first {
-            do {
-                _ = try await deps.transport.send(
-                    OutgoingChatMessage(channel: entry.channel, thread: entry.thread, body: entry.body, idempotencyKey: entry.key))
-            } catch let error as TransportError where error.isRetryable {
-                let floor: Duration = if case .rateLimited(let s) = error.kind { .milliseconds(Int(s * 1000)) } else { .zero }
-                let delay = sendBackoff.next(atLeast: floor)
-                deps.logger.warning("send failed, retrying", metadata: ["key": "\(entry.key)", "error": "\(error)", "in": "\(delay)"])
-                try await Task.sleep(for: delay)
-                continue
-            } catch let error as TransportError {
-                if case .unauthorized = error.kind { throw error }
-                deps.logger.error("the chat refused a reply; dropping it", metadata: ["key": "\(entry.key)", "error": "\(error)"])
-            }
-            let record = JournalRecord(sent: [entry.key])
-            try await deps.store.append(record)
-            state.apply(record)
-        }
-    }
-
-    private func compactIfNeeded() async throws {
-        guard deps.store.wantsCompaction else { return }
-        do {
-            try await deps.store.compact(state)
-        } catch {
-            deps.logger.warning("compaction failed; the journal keeps growing", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func wait(after error: TransportError, logger: Logger) async throws {
-        switch error.kind {
-        case .unauthorized:
-            logger.critical("the chat endpoint refused the bot's token; stopping", metadata: ["error": "\(error)"])
-            throw error
-        case .rateLimited(let seconds):
-            let delay = pollBackoff.next(atLeast: .milliseconds(Int(seconds * 1000)))
-            logger.warning("rate limited", metadata: ["retry_in": "\(delay)"])
-            try await Task.sleep(for: delay)
-        case .transient, .rejected:
-            let delay = pollBackoff.next()
-            logger.warning("poll failed, retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
-            try await Task.sleep(for: delay)
         }
     }
 }

@@ -93,7 +93,7 @@ enum FieldVocabulary {
         func expand(_ table: [(CampaignField, String)], _ strength: FieldStrength) -> [Phrase] {
             table.flatMap { field, list in
                 list.split(separator: "|").flatMap { spelling -> [Phrase] in
-                    let words = TextFolding.words(spelling)
+                    let words = TextFolding.looseWords(spelling)
                     let phrase = Phrase(words: words, field: field, strength: strength)
                     // "talkingpoints", "promocode": people drop the space, so every phrase also matches joined.
                     guard words.count > 1 else { return [phrase] }

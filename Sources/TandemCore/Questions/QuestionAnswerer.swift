@@ -129,7 +129,7 @@ public enum QuestionAnswerer {
         let sources = [campaign.id.replacingOccurrences(of: "-", with: " "), campaign.name] + campaign.tags
         for source in sources {
             var own: [String: Int] = [:]
-            for word in TextFolding.words(source) { own[word, default: 0] += 1 }
+            for word in TextFolding.looseWords(source) { own[word, default: 0] += 1 }
             counts.merge(own) { max($0, $1) }
         }
         return counts

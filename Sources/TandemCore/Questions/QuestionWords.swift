@@ -18,7 +18,7 @@ struct QuestionWords {
 
     init(_ text: String, index: CampaignSearchIndex) {
         var compounds: [Int: CampaignField] = [:]
-        for word in TextFolding.words(text).prefix(Self.maximumWords) {
+        for word in TextFolding.looseWords(text).prefix(Self.maximumWords) {
             for part in Self.split(word, index: index) {
                 if let field = part.field { compounds[tokens.count] = field }
                 tokens.append(part.word)

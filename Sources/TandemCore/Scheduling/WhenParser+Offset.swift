@@ -23,7 +23,7 @@ extension WhenParser {
 
     /// Reads `text` as number–unit pairs ("1h30m" → 1 h + 30 min); nil if anything else is in it.
     static func offset(_ text: String) -> Offset? {
-        guard let chunks = chunks(of: TextFolding.fold(text)), !chunks.isEmpty, chunks.count % 2 == 0 else {
+        guard let chunks = chunks(of: TextFolding.loose(text)), !chunks.isEmpty, chunks.count % 2 == 0 else {
             return nil
         }
         var seconds = 0

@@ -8,7 +8,7 @@ enum WhenVocabulary {
     /// A typed word folded for lookup: case, accents and umlauts ignored, a trailing comma or semicolon
     /// dropped, and a trailing dot dropped from words ("Mo.", "Dez.") but not from numbers ("3.12.").
     static func normalize(_ word: String) -> String {
-        var folded = TextFolding.fold(word)
+        var folded = TextFolding.loose(word)
         while let last = folded.last, last == "," || last == ";" { folded.removeLast() }
         if folded.count > 1, folded.last == ".", folded.allSatisfy({ $0.isLetter || $0 == "." }) {
             folded.removeLast()
@@ -19,7 +19,7 @@ enum WhenVocabulary {
     private static func table(_ rows: [(Int, [String])]) -> [String: Int] {
         var result: [String: Int] = [:]
         for (value, words) in rows {
-            for word in words { result[TextFolding.fold(word)] = value }
+            for word in words { result[TextFolding.loose(word)] = value }
         }
         return result
     }

@@ -14,6 +14,22 @@ public enum TextFolding {
         return s.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
     }
 
+    /// `fold`, then spelled-out umlauts contracted ("einwaende" → "einwande"): for matching typed words
+    /// against fixed vocabularies, where "gesprachspunkte", "Gesprächspunkte" and "gespraechspunkte" must meet.
+    /// Apply it to both sides.
+    public static func loose(_ text: some StringProtocol) -> String {
+        var s = fold(text)
+        for (from, to) in [("ae", "a"), ("oe", "o"), ("ue", "u")] where s.contains(from) {
+            s = s.replacingOccurrences(of: from, with: to)
+        }
+        return s
+    }
+
+    /// Loose words of `text`, split like `words`.
+    public static func looseWords(_ text: some StringProtocol) -> [String] {
+        words(text).map { loose($0) }
+    }
+
     /// Whether `word` is one of `choices`, folding both sides.
     public static func word(_ word: some StringProtocol, isOneOf choices: [String]) -> Bool {
         let folded = fold(word)
