@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +12,8 @@ public final class StateFolder: Sendable {
     public let path: String
     /// Things the admin should know about but that do not stop the bot (e.g. a world-readable folder).
     public let warnings: [String]
-    private let lockFD: Int32
+    /// The locked file descriptor; -1 once released.
+    private let lockFD: Mutex<Int32>
 
     /// Creates the folder (0700) if needed and takes its lock.
     /// - Throws: `StoreError.locked` naming the holder's PID when another process has the folder.
@@ -39,13 +41,21 @@ public final class StateFolder: Sendable {
         try? POSIXFile.writeAll(fd, Data("\(getpid())\n".utf8), path: lockPath)
         self.path = path
         self.warnings = warnings
-        self.lockFD = fd
+        self.lockFD = Mutex(fd)
     }
 
     public func file(_ name: String) -> String { path + "/" + name }
 
-    deinit {
-        flock(lockFD, LOCK_UN)
-        close(lockFD)
+    /// Gives the folder up for another process or store. Only for when this one is done with it (tests,
+    /// command-line tools); a running bot holds the lock until it exits.
+    public func release() {
+        lockFD.withLock { fd in
+            guard fd >= 0 else { return }
+            flock(fd, LOCK_UN)
+            close(fd)
+            fd = -1
+        }
     }
+
+    deinit { release() }
 }

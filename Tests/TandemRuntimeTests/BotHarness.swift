@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import Synchronization
+import TandemChat
+import TandemCore
+import TandemRuntime
+import TandemStore
+
+/// Log lines kept in memory, so tests can check what the admin would read.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+    var messages: [String] { lines.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "test") { _ in CapturingHandler(capture: self) }
+    }
+
+    fileprivate func add(_ line: String) { lines.withLock { $0.append(line) } }
+}
+
+private struct CapturingHandler: LogHandler {
+    let capture: LogCapture
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        capture.add("\(event.level) \(event.message) \(fields)")
+    }
+}
+
+/// The real bot service in process, over a recording transport, a manual clock and a real journal.
+enum BotHarness {
+    static let mia = Member(id: "mia", name: "Mia", roles: [.marketingLead], language: .en, timeZone: "Europe/Berlin")
+    static let sam = Member(id: "sam", name: "Sam", roles: [.sales], language: .en, timeZone: "Europe/Berlin")
+    static let priya = Member(id: "priya", name: "Priya", roles: [.salesLead], language: .en, timeZone: "Europe/Berlin")
+    static let team = Team(
+        members: [mia, sam, priya], timeZone: "Europe/Berlin", salesChannel: "sales", jointChannel: "joint")
+
+    static func temporaryFolder() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bot-\(UUID().uuidString)").path
+    }
+
+    /// Appends `events` to the state in `folder` as one record, as an earlier run of the bot would have.
+    static func seed(_ folder: String, _ events: [DomainEvent]) async throws {
+        let store = JournalStore(folder: try StateFolder(path: folder))
+        _ = try await store.load()
+        try await store.append(JournalRecord(events: events))
+        store.folder.release()
+    }
+
+    /// Runs the bot on `folder` until `body` returns, then stops it as a shutdown would.
+    static func run(
+        folder: String, clock: ManualClock, transport: RecordingTransport, logs: LogCapture = LogCapture(),
+        notices: NoticeSettings = NoticeSettings(), _ body: @Sendable () async throws -> Void
+    ) async throws {
+        let store = JournalStore(folder: try StateFolder(path: folder))
+        defer { store.folder.release() }
+        let (state, _) = try await store.load()
+        let bot = BotService(
+            .init(
+                transport: transport, store: store, handler: CommandHandler(team: team), addressing: Addressing(),
+                botUserID: "tandem", clock: clock, notices: notices, logger: logs.logger),
+            state: state)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await bot.run() }
+            try await body()
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+
+    /// A Berlin wall time as an instant.
+    static func berlin(_ iso: String, _ hour: Int, _ minute: Int = 0) -> Date {
+        WallTime(day: Day(iso: iso)!, hour: hour, minute: minute).instant(in: TimeZone(identifier: "Europe/Berlin")!)
+    }
+}
