@@ -66,6 +66,8 @@ actor BotLoop {
     let deps: Dependencies
     var state: StoredState
     private var pollBackoff = Backoff()
+    /// Grows while saving keeps failing; a successful poll must not reset it, or a full disk is retried at once.
+    private var saveBackoff = Backoff()
 
     typealias Dependencies = BotService.Dependencies
 
@@ -101,9 +103,11 @@ actor BotLoop {
     func handle(_ batch: TransportBatch) async throws {
         var record = JournalRecord(cursor: batch.cursor != state.cursor ? batch.cursor : nil)
         var team = state.team
+        var addressed: [ChatMessage] = []
         let now = deps.now()
         for message in batch.messages where message.userID != deps.botUserID {
             guard let text = deps.addressing.command(in: message) else { continue }
+            addressed.append(message)
             let sender = deps.handler.team.member(id: message.userID) ?? .guest(id: message.userID, name: message.userName)
             let context = RequestContext(sender: sender, channel: message.channel, isDirect: message.isDirect, now: now)
             let outcome = deps.handler.handle(text, state: team, context: context)
@@ -124,12 +128,38 @@ actor BotLoop {
             try await deps.store.append(record)
         } catch {
             // Nothing was recorded, so nothing is applied and the cursor stays: the same messages come again.
-            deps.logger.error("could not save; will poll the same messages again", metadata: ["error": "\(error)"])
-            try await Task.sleep(for: pollBackoff.next())
+            let delay = saveBackoff.next()
+            deps.logger.error(
+                "could not save; nothing changed; will handle the same messages again",
+                metadata: ["error": "\(error)", "messages": "\(addressed.count)", "retry_in": "\(delay)"])
+            await sayNotSaved(to: addressed)
+            try await Task.sleep(for: delay)
             return
         }
+        saveBackoff.reset()
         state.apply(record)
         try await compactIfNeeded()
+    }
+
+    /// Tells each sender of a batch that could not be saved that nothing changed. Best effort and not recorded
+    /// (the disk just refused a write): the key `unsaved:<message id>` lets the platform post it once however
+    /// often saving the same message fails.
+    private func sayNotSaved(to messages: [ChatMessage]) async {
+        for message in messages {
+            let language = deps.handler.team.member(id: message.userID)?.language ?? .en
+            let text = language.pick(
+                "Sorry, I could not save that — nothing changed. Please try again in a moment.",
+                "Das konnte ich nicht speichern — es hat sich nichts geändert. Bitte versuch es gleich noch einmal.")
+            do {
+                _ = try await deps.transport.send(
+                    OutgoingChatMessage(
+                        channel: message.channel, thread: message.thread, body: RichText(stringLiteral: text),
+                        idempotencyKey: "unsaved:\(message.id)"))
+            } catch {
+                deps.logger.warning(
+                    "could not tell the sender that nothing was saved", metadata: ["message": "\(message.id)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Sends what the outbox owes, oldest first, and records what went out.
