@@ -39,7 +39,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the state folder \(path) is in use by another Tandem"
                 + (pid.map { " (PID \($0))" } ?? "") + "; stop it first or use another --state folder"
         case .corrupt(let line):
-            "cannot read \(path)" + (line.map { " at line \($0)" } ?? "") + ": \(detail). "
+            "cannot read \(path)" + (line.map { " at line \($0)" } ?? "") + ": \(detail.hasSuffix(".") ? String(detail.dropLast()) : detail). "
                 + "Tandem stopped and left the file untouched; restore it from a backup or fix it by hand"
         case .unsupportedVersion(let version, let line):
             "\(path)" + (line.map { " line \($0)" } ?? "")
