@@ -48,10 +48,16 @@ struct Run: AsyncParsableCommand {
         let logger = log.bootstrap()
         do {
             let configuration = try Configuration.load(from: config)
-            let options = TandemApp.Options(statePath: state, port: port) { url in
-                print("Tandem is running. Open \(url) in your browser to chat with it (Ctrl-C stops it).")
-                fflush(nil)
-            }
+            let options = TandemApp.Options(
+                statePath: state, port: port,
+                onListening: { url in
+                    print("Tandem is running. Open \(url) in your browser to chat with it (Ctrl-C stops it).")
+                    fflush(nil)
+                },
+                onConnecting: { url in
+                    print("Tandem is running against the chat at \(url) (Ctrl-C stops it).")
+                    fflush(nil)
+                })
             try await TandemApp.run(configuration: configuration, options: options, logger: logger)
         } catch {
             logger.critical("\(error)")
