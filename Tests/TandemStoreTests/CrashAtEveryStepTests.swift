@@ -95,4 +95,32 @@ struct CrashAtEveryStepTests {
         #expect(try await Self.run(store, from: resume) == nil)
         #expect(try JournalStore.inspect(path: folder.path).state.content == Self.expected.last!.content)
     }
+
+    /// Setting a torn line aside is itself five writing steps: a crash at any of them leaves a folder that the
+    /// next start loads to the same state, with the line kept in `journal.jsonl.torn`.
+    @Test(arguments: 0...5)
+    func aCrashWhileSettingATornLineAsideIsRecoveredByTheNextStart(crashAfterSteps k: Int) async throws {
+        let folder = TemporaryFolder("tandem-crash-torn")
+        defer { folder.remove() }
+        do {
+            let store = try folder.store()
+            _ = try await store.load()
+            try await store.append(StoreFixtures.created("spring", cursor: 1))
+        }
+        let torn = try StoreFixtures.line(StoreFixtures.note(on: "spring", "lost", cursor: 2), sequence: 2).prefix(30)
+        try POSIXFileSystem().append(torn, to: folder.file("journal.jsonl"))
+        let expected = try JournalStore.inspect(path: folder.path).state.content
+
+        let disk = FaultyFileSystem()
+        disk.crash(afterSteps: k)
+        do {
+            _ = try? await folder.store(disk).load()
+        }
+        let store = try folder.store()
+        let (state, _) = try await store.load()
+        #expect(state.content == expected)
+        #expect(folder.contents()["journal.jsonl.torn"]?.range(of: torn) != nil)
+        #expect(try await store.append(StoreFixtures.sent(1)).sequence == 2)
+        #expect(try JournalStore.inspect(path: folder.path).state.outbox.isEmpty)
+    }
 }
