@@ -41,7 +41,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
-        .testTarget(name: "TandemStoreTests", dependencies: ["TandemStore"]),
+        // Test doubles shared by the test targets (FaultyFileSystem, TemporaryFolder); not part of any product.
+        .target(name: "TandemTesting", dependencies: ["TandemStore"], path: "Tests/TandemTesting"),
+        .testTarget(
+            name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore", "TandemTesting"],
+            exclude: ["Fixtures"]  // read from the source tree by path, as fixtures of past schema versions
+        ),
         .testTarget(
             name: "TandemChatTests",
             dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
@@ -50,7 +55,15 @@ let package = Package(
             name: "TandemLocalTests",
             dependencies: ["TandemLocal", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
-        .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemLocal", "TandemChat", "tandem"]),
+        .testTarget(
+            name: "TandemRuntimeTests",
+            dependencies: [
+                "TandemRuntime", "TandemLocal", "TandemChat", "TandemStore", "TandemCore", "TandemTesting", "tandem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
     ]
 )
 

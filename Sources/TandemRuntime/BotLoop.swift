@@ -14,6 +14,8 @@ actor BotLoop {
     let planner: NoticePlanner
     private(set) var state: StoredState
     private var pollBackoff = Backoff()
+    /// Grows while saving keeps failing; a successful poll must not reset it, or a full disk is retried at once.
+    private var saveBackoff = Backoff()
     private var committing = false
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushing = false
@@ -58,9 +60,11 @@ actor BotLoop {
         defer { unlockCommits() }
         var record = JournalRecord(cursor: batch.cursor != state.cursor ? batch.cursor : nil)
         var team = state.team
+        var addressed: [ChatMessage] = []
         let now = deps.clock.now()
         for message in batch.messages where message.userID != deps.botUserID {
             guard let text = deps.addressing.command(in: message) else { continue }
+            addressed.append(message)
             let sender = deps.handler.team.member(id: message.userID) ?? .guest(id: message.userID, name: message.userName)
             let context = RequestContext(sender: sender, channel: message.channel, isDirect: message.isDirect, now: now)
             let outcome = deps.handler.handle(text, state: team, context: context)
@@ -81,12 +85,39 @@ actor BotLoop {
             try await deps.store.append(record)
         } catch {
             // Nothing was recorded, so nothing is applied and the cursor stays: the same messages come again.
-            deps.logger.error("could not save; will poll the same messages again", metadata: ["error": "\(error)"])
-            try await Task.sleep(for: pollBackoff.next())
+            let delay = saveBackoff.next()
+            deps.logger.error(
+                "could not save; nothing changed; will handle the same messages again",
+                metadata: ["error": "\(error)", "messages": "\(addressed.count)", "retry_in": "\(delay)"])
+            await sayNotSaved(to: addressed)
+            try await Task.sleep(for: delay)
             return
         }
+        saveBackoff.reset()
         apply(record)
         await compactIfNeeded()
+    }
+
+    /// Tells each sender of a batch that could not be saved that nothing changed yet. Best effort and not
+    /// recorded (the disk just refused a write): the key `unsaved:<message id>` lets the platform post it once
+    /// however often saving the same message fails. The bot retries the same messages by itself, so the text
+    /// must not ask people to send them again (that would run them twice).
+    private func sayNotSaved(to messages: [ChatMessage]) async {
+        for message in messages {
+            let language = deps.handler.team.member(id: message.userID)?.language ?? .en
+            let text = language.pick(
+                "Sorry, I could not save that — nothing changed yet. I will try again by myself; no need to repeat it.",
+                "Das konnte ich nicht speichern — noch hat sich nichts geändert. Ich versuche es selbst noch einmal; du musst nichts wiederholen.")
+            do {
+                _ = try await deps.transport.send(
+                    OutgoingChatMessage(
+                        channel: message.channel, thread: message.thread, body: RichText(stringLiteral: text),
+                        idempotencyKey: "unsaved:\(message.id)"))
+            } catch {
+                deps.logger.warning(
+                    "could not tell the sender that nothing was saved", metadata: ["message": "\(message.id)", "error": "\(error)"])
+            }
+        }
     }
 
     // MARK: - Notices
@@ -154,7 +185,14 @@ actor BotLoop {
             await lockCommits()
             defer { unlockCommits() }
             let record = JournalRecord(sent: [entry.key])
-            try await deps.store.append(record)
+            do {
+                try await deps.store.append(record)
+            } catch {
+                // The reply went out but is still owed on disk: a restart resends it with the same key, which the
+                // platform posts once. Stop flushing for now; the next loop tries again.
+                deps.logger.error("could not record a sent reply; will retry", metadata: ["key": "\(entry.key)", "error": "\(error)"])
+                return
+            }
             apply(record)
         }
     }

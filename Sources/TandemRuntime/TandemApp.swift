@@ -15,11 +15,17 @@ public enum TandemApp {
         public var port: Int?
         /// Called with the URL of the local chat page once it listens.
         public var onListening: @Sendable (String) -> Void
+        /// Called with the base URL of a remote (webhook) chat once the state is loaded, just before the first poll.
+        public var onConnecting: @Sendable (String) -> Void
 
-        public init(statePath: String, port: Int? = nil, onListening: @escaping @Sendable (String) -> Void = { _ in }) {
+        public init(
+            statePath: String, port: Int? = nil, onListening: @escaping @Sendable (String) -> Void = { _ in },
+            onConnecting: @escaping @Sendable (String) -> Void = { _ in }
+        ) {
             self.statePath = statePath
             self.port = port
             self.onListening = onListening
+            self.onConnecting = onConnecting
         }
     }
 
@@ -59,6 +65,7 @@ public enum TandemApp {
         case .webhook(let webhook):
             transport = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
             botUserID = ""
+            ready = { options.onConnecting(webhook.baseURL) }
         }
         let bot = BotService(
             .init(

@@ -2,165 +2,126 @@ import Foundation
 import Synchronization
 import TandemCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// State in two JSON files: `snapshot.json` (the whole state at a journal position) and `journal.jsonl`
-/// (one record per line since then). An append is durable (fsync) before it returns, so a reply is never
-/// sent for an outcome that a crash could lose.
+/// State in JSON files: `snapshot.json` (the whole state at a journal position) and `journal.jsonl` (one record
+/// per line since then). An append is durable (fsync) before it returns, so a reply is never sent for an
+/// outcome that a crash could lose; an append that throws leaves nothing of its record behind.
 ///
-/// All file work runs on the store's own serial queue, off Swift's cooperative pool.
+/// All file work runs on the store's own serial queue, off Swift's cooperative pool, through a `FileSystem`
+/// (the real disk by default; tests inject faults at every step).
+///
+/// ```swift
+/// let store = JournalStore(folder: try StateFolder(path: "tandem-state"))
+/// var (state, report) = try await store.load()        // before anything is written
+/// let record = try await store.append(JournalRecord(events: events, cursor: cursor))
+/// state.apply(record)
+/// if store.wantsCompaction { try await store.compact(state) }
+/// ```
 public final class JournalStore: Sendable {
     public struct Configuration: Sendable {
-        /// Compact when the journal holds this many records …
-        public var compactAfterRecords: Int = 10_000
+        /// Compact when the journal holds this many records … Compaction writes the whole state, so it runs once
+        /// per this many commands instead of on every one: its cost per command is the snapshot's divided by it.
+        public var compactAfterRecords = 10_000
         /// … or this many bytes.
-        public var compactAfterBytes: Int = 64 * 1024 * 1024
-        public init() {}
+        public var compactAfterBytes = 64 * 1024 * 1024
+        /// Snapshots kept, the current one included: `snapshot.json`, `snapshot.1.json`, `snapshot.2.json`.
+        public var keptSnapshots = 3
+
+        public init(compactAfterRecords: Int = 10_000, compactAfterBytes: Int = 64 * 1024 * 1024, keptSnapshots: Int = 3) {
+            self.compactAfterRecords = compactAfterRecords
+            self.compactAfterBytes = compactAfterBytes
+            self.keptSnapshots = max(1, keptSnapshots)
+        }
     }
 
     /// What `load()` found besides the state: things the admin should hear about.
     public struct LoadReport: Sendable, Equatable {
+        /// Complete records in the journal.
         public var records: Int = 0
         public var warnings: [String] = []
     }
 
+    /// The journal as the store last left it on disk.
     private struct Journal {
-        var fd: Int32 = -1
-        var size: Int = 0
-        var records: Int = 0
-        var nextSequence: Int = 1
+        var exists = false
+        var size = 0
+        var records = 0
+        var nextSequence = 1
         var loaded = false
+        /// A failed append could not be cut back: cut back before the next one writes.
+        var needsRepair = false
     }
 
     public let folder: StateFolder
+    public let files: StateFiles
+    private let fileSystem: any FileSystem
     private let configuration: Configuration
     private let queue = BlockingQueue(label: "tandem.store")
     private let journal = Mutex(Journal())
 
-    public var journalPath: String { folder.file("journal.jsonl") }
-    public var snapshotPath: String { folder.file("snapshot.json") }
+    public var journalPath: String { files.journal }
+    public var snapshotPath: String { files.snapshot }
 
-    public init(folder: StateFolder, configuration: Configuration = .init()) {
+    public init(folder: StateFolder, fileSystem: any FileSystem = POSIXFileSystem(), configuration: Configuration = .init()) {
         self.folder = folder
+        self.files = StateFiles(folder: folder.path)
+        self.fileSystem = fileSystem
         self.configuration = configuration
     }
 
-    deinit {
-        journal.withLock { if $0.fd >= 0 { close($0.fd) } }
+    /// Reads a state folder without locking or writing anything: for `tandem state verify` and `export`, which
+    /// may run beside the bot. A torn last line is reported, not set aside.
+    public static func inspect(path: String, fileSystem: any FileSystem = POSIXFileSystem(), backups: Int = 2) throws
+        -> StateInspection
+    {
+        let path = (path as NSString).standardizingPath
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw StoreError(.io(errno: ENOENT, operation: "opening the state folder"), path: path)
+        }
+        return try JournalReader(files: StateFiles(folder: path), fileSystem: fileSystem).read(backups: backups)
     }
 
     // MARK: - Loading
 
-    /// Reads the snapshot and replays the journal. Nothing is written before this has succeeded.
-    /// - Throws: `StoreError.corrupt` naming file and line for anything unreadable except a torn last line.
+    /// Reads the snapshot and replays the journal. Nothing is written before this has succeeded, and then only
+    /// to set a torn last line aside in `journal.jsonl.torn`.
+    /// - Throws: `StoreError.corrupt` naming file and line for anything unreadable except a torn last line;
+    ///   `.unsupportedVersion` for a file from a newer Tandem. The files are left untouched then.
     public func load() async throws -> (StoredState, LoadReport) {
         try await queue.run { try self.loadNow() }
     }
 
     private func loadNow() throws -> (StoredState, LoadReport) {
-        var report = LoadReport()
-        report.warnings = folder.warnings
-        var state = StoredState()
-        var lastSequence = 0
-        if let data = try POSIXFile.read(snapshotPath) {
-            let snapshot = try Self.decode(Snapshot.self, from: data, path: snapshotPath, line: nil)
-            guard snapshot.version <= Snapshot.currentVersion else {
-                throw StoreError(.unsupportedVersion(snapshot.version), path: snapshotPath)
-            }
-            state = snapshot.state
-            lastSequence = snapshot.sequence
+        let inspection = try JournalReader(files: files, fileSystem: fileSystem).read()
+        var report = LoadReport(records: inspection.journalRecords, warnings: folder.warnings)
+        if let torn = inspection.tornTail {
+            try setAside(torn, keeping: inspection.intactSize)
+            report.warnings.append(
+                "the last line of \(files.journal) was cut off by a crash (\(torn.count) bytes); "
+                    + "it was set aside in \(files.torn)")
         }
-        var goodSize = 0
-        if let data = try POSIXFile.read(journalPath) {
-            let (records, size, torn) = try parseJournal(data)
-            goodSize = size
-            for record in records where record.sequence > lastSequence {
-                state.apply(record)
-                lastSequence = record.sequence
-                report.records += 1
-            }
-            if let torn {
-                let aside = journalPath + ".torn"
-                try POSIXFile.writeAtomically(torn, to: aside)
-                let fd = try POSIXFile.open(journalPath, O_WRONLY)
-                defer { close(fd) }
-                if ftruncate(fd, off_t(size)) != 0 { throw POSIXFile.fail("truncating", journalPath) }
-                try POSIXFile.fsync(fd, path: journalPath)
-                report.warnings.append(
-                    "the last line of \(journalPath) was cut off by a crash (\(torn.count) bytes); it was set aside in \(aside)"
-                )
-            }
-            report.records = records.count
-        }
-        let fd = try POSIXFile.open(journalPath, O_WRONLY | O_APPEND | O_CREAT)
         journal.withLock {
-            $0 = Journal(fd: fd, size: goodSize, records: report.records, nextSequence: lastSequence + 1, loaded: true)
+            $0 = Journal(
+                exists: inspection.journalExists, size: inspection.intactSize, records: inspection.journalRecords,
+                nextSequence: inspection.lastSequence + 1, loaded: true)
         }
-        return (state, report)
+        return (inspection.state, report)
     }
 
-    /// The records of a journal file, the size of its intact part, and a torn tail if the last line is cut off.
-    private func parseJournal(_ data: Data) throws -> ([JournalRecord], Int, Data?) {
-        var records: [JournalRecord] = []
-        var start = data.startIndex
-        var line = 0
-        while start < data.endIndex {
-            line += 1
-            guard let newline = data[start...].firstIndex(of: UInt8(ascii: "\n")) else {
-                // No newline: the write of this line never finished. A complete record is never set aside.
-                let tail = data[start...]
-                if (try? JSONDecoder().decode(JournalRecord.self, from: tail)) == nil {
-                    return (records, start - data.startIndex, Data(tail))
-                }
-                records.append(try Self.decodeRecord(tail, path: journalPath, line: line))
-                return (records, data.count, nil)
-            }
-            let bytes = data[start..<newline]
-            if !bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) {
-                records.append(try Self.decodeRecord(bytes, path: journalPath, line: line))
-            }
-            start = newline + 1
-        }
-        return (records, data.count, nil)
-    }
-
-    private static func decodeRecord(_ bytes: Data, path: String, line: Int) throws -> JournalRecord {
-        let record = try decode(JournalRecord.self, from: bytes, path: path, line: line)
-        guard record.version <= JournalRecord.currentVersion else {
-            throw StoreError(.unsupportedVersion(record.version), path: path + " line \(line)")
-        }
-        return record
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String, line: Int?) throws -> T {
-        do {
-            return try JSONDecoder.tandem.decode(type, from: data)
-        } catch let error as DecodingError {
-            throw StoreError(.corrupt(line: line), path: path, detail: Self.describe(error))
-        } catch {
-            throw StoreError(.corrupt(line: line), path: path, detail: "\(error)")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func at(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-            return (path.isEmpty ? "" : "at \(path): ") + context.debugDescription
-        }
-        switch error {
-        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): return at(c)
-        @unknown default: return "\(error)"
-        }
+    /// Keeps a torn tail for the admin, then cuts the journal back to its intact part.
+    private func setAside(_ torn: Data, keeping size: Int) throws {
+        try fileSystem.append(torn + Data("\n".utf8), to: files.torn)
+        try fileSystem.fsync(files.torn)
+        try fileSystem.fsyncDirectory(files.folder)
+        try fileSystem.truncate(files.journal, to: size)
+        try fileSystem.fsync(files.journal)
     }
 
     // MARK: - Writing
 
     /// Appends one record durably and returns it with its sequence number.
-    /// On failure nothing of the record remains in the file, and the caller must not apply it.
+    /// - Throws: a `StoreError` (e.g. ENOSPC, EIO). Nothing of the record remains in the file then, and the
+    ///   caller must not apply it.
     @discardableResult
     public func append(_ record: JournalRecord) async throws -> JournalRecord {
         try await queue.run { try self.appendNow(record) }
@@ -169,19 +130,26 @@ public final class JournalStore: Sendable {
     private func appendNow(_ record: JournalRecord) throws -> JournalRecord {
         try journal.withLock { j in
             precondition(j.loaded, "JournalStore.append before load: state would be overwritten")
+            if j.needsRepair {
+                try cutBack(to: j.size)
+                j.needsRepair = false
+            }
             var record = record
             record.sequence = j.nextSequence
             var line = try JSONEncoder.tandemLine.encode(record)
             line.append(UInt8(ascii: "\n"))
             do {
-                try POSIXFile.writeAll(j.fd, line, path: journalPath)
-                try POSIXFile.fsync(j.fd, path: journalPath)
+                try fileSystem.append(line, to: files.journal)
+                try fileSystem.fsync(files.journal)
+                // A new file's name is durable only once its folder is synced.
+                if !j.exists { try fileSystem.fsyncDirectory(files.folder) }
             } catch {
-                // Leave no half record behind (ENOSPC mid-write): cut back to the last good size.
-                _ = ftruncate(j.fd, off_t(j.size))
-                _ = Glibc.fsync(j.fd)
+                // Leave no record behind that the caller believes failed (ENOSPC mid-write, EIO on fsync): it
+                // would be applied on the next start while the caller handles the same messages again.
+                do { try cutBack(to: j.size) } catch { j.needsRepair = true }
                 throw error
             }
+            j.exists = true
             j.size += line.count
             j.records += 1
             j.nextSequence += 1
@@ -189,23 +157,59 @@ public final class JournalStore: Sendable {
         }
     }
 
-    /// Whether the journal has grown enough that `compact` is worth its cost.
+    private func cutBack(to size: Int) throws {
+        try fileSystem.truncate(files.journal, to: size)
+        try fileSystem.fsync(files.journal)
+    }
+
+    // MARK: - Compaction
+
+    /// Whether the journal has grown enough that `compact` is worth its cost (see `Configuration`).
     public var wantsCompaction: Bool {
         journal.withLock { $0.records >= configuration.compactAfterRecords || $0.size >= configuration.compactAfterBytes }
     }
 
-    /// Writes `state` (which must include every appended record) as the new snapshot, then empties the journal.
-    /// A crash in between is harmless: records already in the snapshot are skipped on load by their sequence.
+    /// Writes `state` as the new snapshot (unless the journal is empty), keeps the previous ones as backups, then empties the journal.
+    ///
+    /// `state` must include every appended record: call it from the single writer, between appends. A crash at
+    /// any step is harmless: `snapshot.json` is replaced atomically and never removed, and journal records the
+    /// new snapshot already holds are skipped on load by their sequence.
     public func compact(_ state: StoredState) async throws {
-        try await queue.run {
-            try self.journal.withLock { j in
-                let snapshot = Snapshot(version: Snapshot.currentVersion, sequence: j.nextSequence - 1, state: state)
-                try POSIXFile.writeAtomically(try JSONEncoder.tandemPretty.encode(snapshot), to: self.snapshotPath)
-                if ftruncate(j.fd, 0) != 0 { throw POSIXFile.fail("truncating", self.journalPath) }
-                try POSIXFile.fsync(j.fd, path: self.journalPath)
-                j.size = 0
-                j.records = 0
+        try await queue.run { try self.compactNow(state) }
+    }
+
+    private func compactNow(_ state: StoredState) throws {
+        try journal.withLock { j in
+            precondition(j.loaded, "JournalStore.compact before load")
+            // An empty journal means the snapshot (if any) holds everything: rotating would only push out backups.
+            guard j.size > 0 else { return }
+            let snapshot = Snapshot(sequence: j.nextSequence - 1, state: state)
+            let data = try JSONEncoder.tandemPretty.encode(snapshot)
+            try rotateBackups()
+            try fileSystem.replace(files.snapshot, with: data)
+            try fileSystem.truncate(files.journal, to: 0)
+            j.exists = true
+            j.size = 0
+            j.records = 0
+            j.needsRepair = false
+            try fileSystem.fsync(files.journal)
+        }
+    }
+
+    /// `snapshot.1.json` → `snapshot.2.json` …, then a copy of `snapshot.json` as `snapshot.1.json`. A copy, not a
+    /// rename: until the new snapshot is in place the journal is only complete together with the current one.
+    private func rotateBackups() throws {
+        let kept = configuration.keptSnapshots
+        guard kept >= 2 else { return }
+        for n in stride(from: kept - 2, through: 1, by: -1) {
+            do {
+                try fileSystem.rename(files.backup(n), to: files.backup(n + 1))
+            } catch let error as StoreError where error.errno == ENOENT {
+                continue  // fewer backups than kept so far
             }
+        }
+        if let current = try fileSystem.read(files.snapshot) {
+            try fileSystem.replace(files.backup(1), with: current, syncDirectory: false)
         }
     }
 }
@@ -219,7 +223,8 @@ extension JSONEncoder {
         return e
     }()
 
-    static let tandemPretty: JSONEncoder = {
+    /// Snapshots and exports: pretty, sorted keys.
+    public static let tandemPretty: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .iso8601

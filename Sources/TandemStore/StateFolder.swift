@@ -21,7 +21,7 @@ public final class StateFolder: Sendable {
         let path = (path as NSString).standardizingPath
         var warnings: [String] = []
         if !FileManager.default.fileExists(atPath: path) {
-            if mkdir(path, 0o700) != 0 { throw POSIXFile.fail("creating the folder", path) }
+            if mkdir(path, 0o700) != 0 { throw POSIXFileSystem.fail("creating the folder", path) }
         } else {
             var info = stat()
             if stat(path, &info) == 0, info.st_mode & 0o007 != 0 {
@@ -29,7 +29,7 @@ public final class StateFolder: Sendable {
             }
         }
         let lockPath = path + "/lock"
-        let fd = try POSIXFile.open(lockPath, O_RDWR | O_CREAT)
+        let fd = try POSIXFileSystem.open(lockPath, O_RDWR | O_CREAT)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8)).flatMap {
                 Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -38,7 +38,7 @@ public final class StateFolder: Sendable {
             throw StoreError(.locked(holderPID: holder), path: path)
         }
         ftruncate(fd, 0)
-        try? POSIXFile.writeAll(fd, Data("\(getpid())\n".utf8), path: lockPath)
+        try? POSIXFileSystem.writeAll(fd, Data("\(getpid())\n".utf8), path: lockPath)
         self.path = path
         self.warnings = warnings
         self.lockFD = Mutex(fd)

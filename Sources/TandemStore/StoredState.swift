@@ -47,7 +47,7 @@ public struct StoredState: Codable, Sendable, Equatable {
 
 /// One line of the journal: the outcome of one command or one batch, written whole or not at all.
 public struct JournalRecord: Codable, Sendable, Equatable {
-    public static let currentVersion = 1
+    public static let currentVersion = SchemaVersion.current
 
     /// Schema version of this record, for migration on load.
     public var version: Int
@@ -72,13 +72,51 @@ public struct JournalRecord: Codable, Sendable, Equatable {
     }
 
     public var isEmpty: Bool { events.isEmpty && outbox.isEmpty && sent.isEmpty && cursor == nil }
+
+    private enum CodingKeys: String, CodingKey { case version, sequence, events, outbox, sent, cursor }
+
+    /// Reads the current version strictly and version 0 by its rule (see `SchemaVersion`): a missing `sequence`
+    /// decodes as 0, which the reader replaces by the record's position; missing lists are empty.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 0
+        cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
+        if version == 0 {
+            sequence = try c.decodeIfPresent(Int.self, forKey: .sequence) ?? 0
+            events = try c.decodeIfPresent([DomainEvent].self, forKey: .events) ?? []
+            outbox = try c.decodeIfPresent([OutboxEntry].self, forKey: .outbox) ?? []
+            sent = try c.decodeIfPresent([String].self, forKey: .sent) ?? []
+        } else {
+            sequence = try c.decode(Int.self, forKey: .sequence)
+            events = try c.decode([DomainEvent].self, forKey: .events)
+            outbox = try c.decode([OutboxEntry].self, forKey: .outbox)
+            sent = try c.decode([String].self, forKey: .sent)
+        }
+    }
 }
 
-/// The whole state at a journal position.
-struct Snapshot: Codable {
-    static let currentVersion = 1
-    var version: Int
-    /// The sequence of the last record the snapshot includes.
-    var sequence: Int
-    var state: StoredState
+/// The whole state at a journal position: the content of `snapshot.json` and of `tandem state export`.
+public struct Snapshot: Codable, Sendable, Equatable {
+    public static let currentVersion = SchemaVersion.current
+    public var version: Int
+    /// The sequence of the last record the snapshot includes; journal records up to it are skipped on load.
+    public var sequence: Int
+    public var state: StoredState
+
+    public init(sequence: Int, state: StoredState) {
+        self.version = Self.currentVersion
+        self.sequence = sequence
+        self.state = state
+    }
+
+    private enum CodingKeys: String, CodingKey { case version, sequence, state }
+
+    /// Version 0 (no `version` key) may also lack `sequence`: it then precedes every journal record.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 0
+        sequence = version == 0
+            ? try c.decodeIfPresent(Int.self, forKey: .sequence) ?? 0 : try c.decode(Int.self, forKey: .sequence)
+        state = try c.decode(StoredState.self, forKey: .state)
+    }
 }

@@ -13,7 +13,7 @@ struct TandemCommand: AsyncParsableCommand {
             with a sample team and sample campaigns. Open the printed URL and talk to @tandem.
             """,
         version: TandemVersion.current,
-        subcommands: [Run.self, Version.self],
+        subcommands: [Run.self, Endpoint.self, StateCommand.self, Version.self],
         defaultSubcommand: Run.self
     )
 }
@@ -25,10 +25,6 @@ enum TandemVersion {
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print Tandem's version.")
     func run() { print("tandem \(TandemVersion.current)") }
-}
-
-enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
 }
 
 struct Run: AsyncParsableCommand {
@@ -46,28 +42,22 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Port of the embedded local chat endpoint (local transport only; 0 picks a free one).")
     var port: Int?
 
-    @Option(help: "Log format: text or json (one JSON object per line).")
-    var logFormat: LogFormat = .text
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var log: LogOptions
 
     func run() async throws {
-        let format = logFormat
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
-                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "tandem")
+        let logger = log.bootstrap()
         do {
             let configuration = try Configuration.load(from: config)
-            let options = TandemApp.Options(statePath: state, port: port) { url in
-                print("Tandem is running. Open \(url) in your browser to chat with it (Ctrl-C stops it).")
-                fflush(nil)
-            }
+            let options = TandemApp.Options(
+                statePath: state, port: port,
+                onListening: { url in
+                    print("Tandem is running. Open \(url) in your browser to chat with it (Ctrl-C stops it).")
+                    fflush(nil)
+                },
+                onConnecting: { url in
+                    print("Tandem is running against the chat at \(url) (Ctrl-C stops it).")
+                    fflush(nil)
+                })
             try await TandemApp.run(configuration: configuration, options: options, logger: logger)
         } catch {
             logger.critical("\(error)")
@@ -75,5 +65,3 @@ struct Run: AsyncParsableCommand {
         }
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

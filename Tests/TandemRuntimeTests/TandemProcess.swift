@@ -25,15 +25,40 @@ final class TandemProcess {
     }
 
     /// Starts `tandem run` on port 0 and waits until it prints the URL it listens on.
-    init(stateFolder: String? = nil, arguments: [String] = []) async throws {
+    convenience init(stateFolder: String? = nil, arguments: [String] = []) async throws {
         let folder = stateFolder ?? FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID().uuidString)").path
-        self.stateFolder = folder
+        try await self.init(
+            launching: ["run", "--port", "0", "--state", folder, "--log-level", "warning"] + arguments, stateFolder: folder)
+    }
+
+    /// Starts `tandem` with `arguments`.
+    /// - Parameters:
+    ///   - environment: added to this process's environment.
+    ///   - waitForURL: wait until the process prints the URL it listens on (`run` on a local config, `endpoint`).
+    ///   - errorLog: a file that collects standard error across restarts, to read when a test fails.
+    init(
+        launching arguments: [String], stateFolder: String = "", environment: [String: String] = [:],
+        waitForURL: Bool = true, errorLog: String? = nil
+    ) async throws {
+        self.stateFolder = stateFolder
         process.executableURL = Self.binary
-        process.arguments = ["run", "--port", "0", "--state", folder, "--log-level", "warning"] + arguments
+        process.arguments = arguments
         process.currentDirectoryURL = Self.packageRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
+        if let errorLog {
+            if !FileManager.default.fileExists(atPath: errorLog) { _ = FileManager.default.createFile(atPath: errorLog, contents: nil) }
+            if let log = FileHandle(forWritingAtPath: errorLog) {
+                log.seekToEndOfFile()
+                process.standardError = log
+            }
+        }
         try process.run()
+        guard waitForURL else {
+            baseURL = ""
+            return
+        }
         let handle = stdout.fileHandleForReading
         // Blocking reads stay off the cooperative pool.
         let line: String? = await withCheckedContinuation { continuation in
@@ -59,6 +84,7 @@ final class TandemProcess {
         return await exitStatus()
     }
 
+    /// SIGKILL, as a crash or the OOM killer would end it; returns once it has exited.
     func kill() async {
         Foundation.kill(process.processIdentifier, SIGKILL)
         _ = await exitStatus()
@@ -76,6 +102,30 @@ final class TandemProcess {
 
     deinit {
         if process.isRunning { process.terminate() }
+    }
+}
+
+extension TandemProcess {
+    /// Runs `tandem` with `arguments` to its end (e.g. `state verify`): exit status, standard output and error.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let out = output.fileHandleForReading.readDataToEndOfFile()
+                let err = errors.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(
+                    returning: (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)))
+            }
+        }
     }
 }
 

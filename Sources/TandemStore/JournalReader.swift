@@ -1,0 +1,147 @@
+import Foundation
+import TandemCore
+
+/// What a state folder holds, read without changing anything: the base of `JournalStore.load()` and of
+/// `tandem state verify` / `export`, which may run beside a live bot.
+public struct StateInspection: Sendable {
+    /// The state the files describe: the snapshot with every later journal record applied.
+    public var state: StoredState
+    /// Sequence of the last record the snapshot includes (0 without a snapshot).
+    public var snapshotSequence = 0
+    /// Sequence of the last record in the state.
+    public var lastSequence = 0
+    /// Complete records in the journal …
+    public var journalRecords = 0
+    /// … of which this many were already in the snapshot (a compaction stopped before emptying the journal).
+    public var skippedRecords = 0
+    /// Sequences of the backup snapshots `snapshot.1.json`, … that exist (read only when asked for).
+    public var backups: [Int] = []
+    /// Bytes after the journal's last newline: a line cut off by a crash, which loading sets aside.
+    public var tornTail: Data?
+    /// Size of `journal.jsonl.torn`, if earlier recoveries set lines aside.
+    public var setAsideBytes: Int?
+    /// Size of the intact part of the journal.
+    var intactSize = 0
+    var journalExists = false
+}
+
+/// Reads a state folder through a `FileSystem`. Pure apart from reads: never writes, never locks.
+struct JournalReader {
+    let files: StateFiles
+    let fileSystem: any FileSystem
+
+    /// - Parameter backups: how many backup snapshots to read and check (0: none, as the bot does on start).
+    /// - Throws: `StoreError.corrupt` naming file and line, `.unsupportedVersion` for a newer schema.
+    func read(backups: Int = 0) throws -> StateInspection {
+        var inspection = StateInspection(state: StoredState())
+        if let data = try fileSystem.read(files.snapshot) {
+            let snapshot = try Self.decodeSnapshot(data, path: files.snapshot)
+            inspection.state = snapshot.state
+            inspection.snapshotSequence = snapshot.sequence
+        } else if try fileSystem.read(files.backup(1)) != nil {
+            // Compaction never removes snapshot.json, so a missing one next to its backup was deleted by hand:
+            // starting empty would overwrite the team's state.
+            throw StoreError(
+                .corrupt(line: nil), path: files.snapshot,
+                detail: "it is missing, but \(files.backup(1)) exists; restore a snapshot before starting Tandem")
+        }
+        inspection.lastSequence = inspection.snapshotSequence
+        if let data = try fileSystem.read(files.journal) {
+            inspection.journalExists = true
+            try replay(data, into: &inspection)
+        }
+        inspection.setAsideBytes = try fileSystem.read(files.torn)?.count
+        for n in stride(from: 1, through: backups, by: 1) {
+            guard let data = try fileSystem.read(files.backup(n)) else { break }
+            inspection.backups.append(try Self.decodeSnapshot(data, path: files.backup(n)).sequence)
+        }
+        return inspection
+    }
+
+    /// Applies the journal's records after the snapshot; sets aside nothing, only notes a torn tail.
+    private func replay(_ data: Data, into inspection: inout StateInspection) throws {
+        let newline = UInt8(ascii: "\n")
+        var start = data.startIndex
+        var line = 0
+        var seen = 0
+        while start < data.endIndex {
+            // Bytes after the last newline: the single write of a line never finished, so its append never
+            // returned and nothing was sent for it. Even a line that parses is set aside: appending after it
+            // would glue the next record onto it.
+            guard let end = data[start...].firstIndex(of: newline) else {
+                inspection.tornTail = Data(data[start...])
+                break
+            }
+            line += 1
+            let bytes = data[start..<end]
+            start = end + 1
+            if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
+                continue
+            }
+            let record = SchemaVersion.migrate(
+                try Self.decodeRecord(bytes, path: files.journal, line: line), previous: seen == 0 ? inspection.snapshotSequence : seen)
+            inspection.journalRecords += 1
+            if seen != 0, record.sequence <= seen {
+                throw StoreError(
+                    .corrupt(line: line), path: files.journal,
+                    detail: "record \(record.sequence) follows record \(seen): the journal is out of order")
+            }
+            seen = record.sequence
+            if record.sequence <= inspection.snapshotSequence, inspection.lastSequence == inspection.snapshotSequence {
+                inspection.skippedRecords += 1  // already in the snapshot
+                continue
+            }
+            guard record.sequence == inspection.lastSequence + 1 else {
+                throw StoreError(
+                    .corrupt(line: line), path: files.journal,
+                    detail: "record \(record.sequence) follows record \(inspection.lastSequence)"
+                        + (inspection.lastSequence == inspection.snapshotSequence ? " (the snapshot's)" : "")
+                        + ": records are missing; was the snapshot replaced by an older one?")
+            }
+            inspection.state.apply(record)
+            inspection.lastSequence = record.sequence
+        }
+        inspection.intactSize = start - data.startIndex
+    }
+
+    // MARK: - Decoding
+
+    static func decodeRecord(_ bytes: Data, path: String, line: Int) throws -> JournalRecord {
+        try checkVersion(bytes, path: path, line: line)
+        return try decode(JournalRecord.self, from: bytes, path: path, line: line)
+    }
+
+    static func decodeSnapshot(_ data: Data, path: String) throws -> Snapshot {
+        try checkVersion(data, path: path, line: nil)
+        return SchemaVersion.migrate(try decode(Snapshot.self, from: data, path: path, line: nil))
+    }
+
+    /// Reads the version before anything else, so a newer schema is named as such and not as corruption.
+    private static func checkVersion(_ data: Data, path: String, line: Int?) throws {
+        let version = try decode(VersionProbe.self, from: data, path: path, line: line).version ?? 0
+        guard version <= SchemaVersion.current, version >= 0 else {
+            throw StoreError(.unsupportedVersion(version, line: line), path: path)
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String, line: Int?) throws -> T {
+        do {
+            return try JSONDecoder.tandem.decode(type, from: data)
+        } catch let error as DecodingError {
+            throw StoreError(.corrupt(line: line), path: path, detail: describe(error))
+        } catch {
+            throw StoreError(.corrupt(line: line), path: path, detail: "\(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func at(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            return (path.isEmpty ? "" : "at \(path): ") + context.debugDescription
+        }
+        switch error {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): return at(c)
+        @unknown default: return "\(error)"
+        }
+    }
+}

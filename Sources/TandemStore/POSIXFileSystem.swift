@@ -1,0 +1,93 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The real disk: thin, throwing wrappers over the system calls, each explicit about what it makes durable.
+public struct POSIXFileSystem: FileSystem {
+    public init() {}
+
+    public func read(_ path: String) throws -> Data? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw Self.fail("reading", path)
+        }
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.fail("reading", path)
+            }
+            if n == 0 { return data }
+            data.append(contentsOf: buffer[0..<n])
+        }
+    }
+
+    public func append(_ data: Data, to path: String) throws {
+        let fd = try Self.open(path, O_WRONLY | O_APPEND | O_CREAT)
+        defer { close(fd) }
+        try Self.writeAll(fd, data, path: path)
+    }
+
+    public func write(_ data: Data, to path: String) throws {
+        let fd = try Self.open(path, O_WRONLY | O_CREAT | O_TRUNC)
+        defer { close(fd) }
+        try Self.writeAll(fd, data, path: path)
+    }
+
+    public func fsync(_ path: String) throws {
+        // fsync flushes the file (the inode), whichever descriptor asks: a fresh one is as good as the writer's.
+        let fd = try Self.open(path, O_RDONLY)
+        defer { close(fd) }
+        if Glibc.fsync(fd) != 0 { throw Self.fail("syncing", path) }
+    }
+
+    public func rename(_ from: String, to: String) throws {
+        if Glibc.rename(from, to) != 0 { throw Self.fail("renaming \(from) to", to) }
+    }
+
+    public func fsyncDirectory(_ directory: String) throws {
+        let fd = try Self.open(directory, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        if Glibc.fsync(fd) != 0 { throw Self.fail("syncing the folder", directory) }
+    }
+
+    public func truncate(_ path: String, to size: Int) throws {
+        if Glibc.truncate(path, off_t(size)) != 0 { throw Self.fail("truncating", path) }
+    }
+
+    // MARK: - Helpers shared with StateFolder
+
+    static func fail(_ operation: String, _ path: String) -> StoreError {
+        StoreError(.io(errno: errno, operation: operation), path: path)
+    }
+
+    /// Opens `path` with `flags`, creating it 0600 when asked.
+    static func open(_ path: String, _ flags: Int32) throws -> Int32 {
+        let fd = Glibc.open(path, flags | O_CLOEXEC, 0o600)
+        if fd < 0 { throw fail("opening", path) }
+        return fd
+    }
+
+    /// Writes all of `data`, retrying short writes and EINTR.
+    static func writeAll(_ fd: Int32, _ data: Data, path: String) throws {
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw fail("writing", path)
+                }
+                offset += n
+            }
+        }
+    }
+}

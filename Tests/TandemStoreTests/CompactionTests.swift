@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TandemCore
+import TandemStore
+import TandemTesting
+
+/// Compaction runs once per N records, keeps backups, and an append costs the same whatever the state's size.
+@Suite("Compaction")
+final class CompactionTests {
+    let folder = TemporaryFolder("tandem-compaction")
+    deinit { folder.remove() }
+
+    private struct SequenceOnly: Decodable { var sequence: Int }
+
+    private func sequence(of name: String) throws -> Int? {
+        try folder.contents()[name].map { try JSONDecoder().decode(SequenceOnly.self, from: $0).sequence }
+    }
+
+    @Test func compactionKeepsTheLastThreeSnapshotsAndRotatesThem() async throws {
+        let store = try folder.store()
+        var (state, _) = try await store.load()
+        for round in 1...5 {
+            state.apply(try await store.append(StoreFixtures.created("c\(round)", cursor: round)))
+            try await store.compact(state)
+        }
+        #expect(try sequence(of: "snapshot.json") == 5)
+        #expect(try sequence(of: "snapshot.1.json") == 4)
+        #expect(try sequence(of: "snapshot.2.json") == 3)
+        #expect(folder.contents()["snapshot.3.json"] == nil)
+        #expect(folder.size("journal.jsonl") == 0)
+        let inspection = try JournalStore.inspect(path: folder.path)
+        #expect(inspection.backups == [4, 3])
+        #expect(inspection.state.content == state.content)
+    }
+
+    @Test func compactingAnEmptyJournalChangesNothing() async throws {
+        let store = try folder.store()
+        var (state, _) = try await store.load()
+        state.apply(try await store.append(StoreFixtures.created("c1", cursor: 1)))
+        try await store.compact(state)
+        let before = folder.contents()
+        try await store.compact(state)
+        #expect(folder.contents() == before)
+    }
+
+    @Test func compactionIsWantedOnlyEveryNRecords() async throws {
+        let store = try folder.store(configuration: .init(compactAfterRecords: 4))
+        var (state, _) = try await store.load()
+        var wanted: [Bool] = []
+        for n in 1...9 {
+            state.apply(try await store.append(StoreFixtures.sent(n)))
+            wanted.append(store.wantsCompaction)
+            if store.wantsCompaction { try await store.compact(state) }
+        }
+        #expect(wanted == [false, false, false, true, false, false, false, true, false])
+    }
+
+    /// The hot path: one append is two steps (write, fsync) of exactly its own line, with no read and no rewrite,
+    /// however large the state has grown.
+    @Test(arguments: [1, 2_000])
+    func anAppendWritesOnlyItsOwnLineWhateverTheStateSize(campaigns: Int) async throws {
+        let disk = FaultyFileSystem()
+        let store = try folder.store(disk)
+        var (state, _) = try await store.load()
+        let seed = JournalRecord(events: (0..<campaigns).map { .campaignCreated(StoreFixtures.campaign("c\($0)")) })
+        state.apply(try await store.append(seed))
+        try await store.compact(state)
+
+        let steps = disk.stepCount
+        let size = folder.size("journal.jsonl")
+        let record = try await store.append(StoreFixtures.note(on: "c0", "hello", cursor: 1))
+        #expect(Array(disk.log.dropFirst(steps)) == ["append journal.jsonl", "fsync journal.jsonl"])
+        #expect(folder.size("journal.jsonl") - size == (try StoreFixtures.line(record, sequence: record.sequence)).count)
+    }
+}
