@@ -51,6 +51,12 @@ let package = Package(
             dependencies: ["TandemLocal", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .testTarget(name: "TandemRuntimeTests", dependencies: ["TandemRuntime", "TandemLocal", "TandemChat", "tandem"]),
+        // Tandem's output read by independent software (Python's icalendar); needs Deploy/setup.sh's venv.
+        .testTarget(
+            name: "TandemInteropTests",
+            dependencies: ["TandemCore", "TandemStore", "tandem"],
+            exclude: ["Python"]
+        ),
     ]
 )
 
