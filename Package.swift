@@ -64,6 +64,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Tandem's output read by independent software (Python's icalendar); needs Deploy/setup.sh's venv.
+        .testTarget(
+            name: "TandemInteropTests",
+            dependencies: ["TandemCore", "TandemStore", "tandem"],
+            exclude: ["Python"]
+        ),
     ]
 )
 

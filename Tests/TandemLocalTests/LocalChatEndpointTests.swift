@@ -27,7 +27,7 @@ struct LocalChatEndpointTests {
             #expect(updates.first?["text"] as? String == "spring campaign is live")
             #expect(body["cursor"] as? String == "1")
             #expect(woke - start < .seconds(5), "held \(woke - start) of a 20 s poll")
-            #expect(woke - posted < .seconds(1), "woke \(woke - posted) after the post")
+            #expect(woke - posted < .seconds(5), "woke \(woke - posted) after the post")
             #expect(await room.waiterCount == 0)
         }
     }

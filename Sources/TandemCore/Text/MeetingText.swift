@@ -85,9 +85,6 @@ enum MeetingText {
     }
 
     static func calendarEvent(_ meeting: Meeting) -> ICalendar.Event {
-        ICalendar.Event(
-            uid: "\(meeting.id.lowercased())@tandem", title: meeting.title,
-            description: meeting.agenda.isEmpty ? nil : meeting.agenda.map(\.text).joined(separator: "\n"),
-            schedule: meeting.schedule, cancelled: meeting.cancelled)
+        ICalendar.Event(meeting)
     }
 }
