@@ -8,6 +8,8 @@ public struct Configuration: Sendable {
     public var team: Team
     /// Campaigns to seed an empty state with, resolved against the config file's folder.
     public var seedCampaigns: String?
+    /// Reminders' grace period, escalation delay, the weekly report's day and time.
+    public var notices: NoticeSettings
     /// Where the file was read from, for messages.
     public var file: String
 
@@ -24,10 +26,14 @@ public struct Configuration: Sendable {
             throw ConfigurationError(file: path, decoding: error)
         }
         let folder = (path as NSString).deletingLastPathComponent
+        var team = try file.team.team(file: path)
+        let policies = file.policies ?? PoliciesFile()
+        team.serviceLevels = policies.serviceLevels
+        team.rejectReasons = policies.rejectReasons
         var configuration = Configuration(
-            transport: file.transport, bot: file.bot ?? BotSettings(), team: try file.team.team(file: path),
+            transport: file.transport, bot: file.bot ?? BotSettings(), team: team,
             seedCampaigns: file.seedCampaigns.map { $0.hasPrefix("/") ? $0 : (folder as NSString).appendingPathComponent($0) },
-            file: path)
+            notices: policies.notices, file: path)
         if case .local(var local) = configuration.transport {
             for member in configuration.team.members where local.tokens[member.id] == nil {
                 local.tokens[member.id] = "local-" + member.id
@@ -92,8 +98,9 @@ private struct ConfigFile: Decodable {
     var bot: BotSettings?
     var team: TeamFile
     var seedCampaigns: String?
+    var policies: PoliciesFile?
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case transport, bot, team, seedCampaigns }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case transport, bot, team, seedCampaigns, policies }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -102,6 +109,7 @@ private struct ConfigFile: Decodable {
         bot = try c.decodeIfPresent(BotSettings.self, forKey: .bot)
         team = try c.decode(TeamFile.self, forKey: .team)
         seedCampaigns = try c.decodeIfPresent(String.self, forKey: .seedCampaigns)
+        policies = try c.decodeIfPresent(PoliciesFile.self, forKey: .policies)
     }
 }
 

@@ -71,7 +71,7 @@ public enum TandemApp {
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: configuration.team),
                 addressing: Addressing(names: configuration.bot.names, prefixes: configuration.bot.prefixes),
-                botUserID: botUserID, logger: logger, ready: ready),
+                botUserID: botUserID, notices: configuration.notices, logger: logger, ready: ready),
             state: state)
         services.append(bot)
         let group = ServiceGroup(

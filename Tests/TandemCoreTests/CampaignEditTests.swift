@@ -14,6 +14,12 @@ struct CampaignEditTests {
         #expect(edited.talkingPoints == ["Ask about Q1 plans", "Mention the recording"])
         #expect(edited.assets == [.init(title: "Deck", url: "https://example.com/d.pdf")])
         #expect(talk.say("campaign winter", as: Fixtures.sam).replies[0].body.plainText.contains("Winter Webinar 2027"))
+        // Dates as people type them, in the member's zone (Mia: Berlin; now is Mon 30 Nov 2026).
+        talk.say("campaign set winter-webinar-2027 briefing=morgen end=\"15.3.2027\" validuntil=fr", as: Fixtures.mia)
+        let dated = try #require(talk.state.campaign(id: "winter-webinar-2027"))
+        #expect(dated.briefingDate == Day(iso: "2026-12-01"))
+        #expect(dated.end == Day(iso: "2027-03-15"))
+        #expect(dated.offer?.validUntil == Day(iso: "2026-12-04"))
     }
 
     @Test(arguments: ["start=soon", "colour=blue", "assets=\"Deck|ftp://x\"", "status=maybe", "objections=\"no pairs\""])

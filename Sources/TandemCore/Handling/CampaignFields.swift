@@ -22,7 +22,10 @@ enum CampaignFields {
     }
 
     /// Applies `fields`; returns the problem (in `language`) instead of applying anything when one is wrong.
-    static func apply(_ fields: [String: String], to campaign: inout Campaign, _ language: Language) -> String? {
+    /// - Parameter readDay: reads a date as the member typed it ("2027-03-01", "morgen", "Fr").
+    static func apply(
+        _ fields: [String: String], to campaign: inout Campaign, _ language: Language, readDay: (String) -> Day?
+    ) -> String? {
         var updated = campaign
         for (raw, value) in fields.sorted(by: { $0.key < $1.key }) {
             let text = value.trimmingCharacters(in: .whitespaces)
@@ -41,7 +44,7 @@ enum CampaignFields {
             }
             func day() -> Day?? {
                 if text.isEmpty { return .some(nil) }
-                return Day(iso: text).map { .some($0) }
+                return readDay(text).map { .some($0) }
             }
             switch key(raw) {
             case "name":

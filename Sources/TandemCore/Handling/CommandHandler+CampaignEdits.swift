@@ -13,7 +13,7 @@ extension CommandHandler {
         var campaign = Campaign(id: id, name: name, owner: context.sender.name)
         var rest = fields
         rest["id"] = nil
-        if let problem = CampaignFields.apply(rest, to: &campaign, language) {
+        if let problem = CampaignFields.apply(rest, to: &campaign, language, readDay: { day($0, context) }) {
             return .reply(RichText(stringLiteral: problem))
         }
         var text = RichText.paragraph(
@@ -27,7 +27,7 @@ extension CommandHandler {
     func campaignSet(id: String, fields: [String: String], state: TeamState, context: RequestContext) -> Outcome {
         let language = context.language
         guard var campaign = state.campaign(id: id) else { return noSuchCampaign(id, state: state, context: context) }
-        if let problem = CampaignFields.apply(fields, to: &campaign, language) {
+        if let problem = CampaignFields.apply(fields, to: &campaign, language, readDay: { day($0, context) }) {
             return .reply(RichText(stringLiteral: problem))
         }
         let changed = fields.keys.map(CampaignFields.key).sorted().joined(separator: ", ")
@@ -57,6 +57,14 @@ extension CommandHandler {
         return Outcome(
             events: [.campaignArchived(CampaignArchived(campaign: campaign.id, by: context.sender.id, at: context.now))],
             replies: [Reply(body: RichText.paragraph(.text(language.pick("Archived ", "Archiviert: ")), .bold([.text(campaign.name)]), .text(".")))])
+    }
+
+    /// A whole date expression in the sender's zone: ISO, German dates, weekday names, "morgen", "in 3 days".
+    func day(_ text: String, _ context: RequestContext) -> Day? {
+        let words = text.split(separator: " ").map(String.init)
+        guard let parsed = WhenParser.parse(words, now: context.now, zone: context.sender.zone), parsed.consumed == words.count
+        else { return nil }
+        return parsed.day
     }
 
     /// "No campaign X" plus the closest ones, so the member can retry with the right id.

@@ -125,7 +125,7 @@ extension CommandHandler {
             step.note = note.isEmpty ? nil : note
         case .recycle:
             if let raw = options["revisit"] {
-                guard let day = Day(iso: raw) else { return .reply(usageLine("revisit=2027-03-01", language)) }
+                guard let day = day(raw, context) else { return .reply(usageLine("revisit=2027-03-01", language)) }
                 step.revisit = day
             }
             step.reason = reason

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TandemCore
+import TandemRuntime
+
+struct ConfigurationTests {
+    func write(_ json: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-config-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let team = #""team": {"timeZone": "Europe/Berlin", "members": [{"id": "sam", "name": "Sam", "roles": ["sales"]}]}"#
+
+    @Test func theEmbeddedDefaultLoads() throws {
+        let configuration = try Configuration.load(from: TandemProcess.packageRoot.appendingPathComponent("Config/local.json").path)
+        #expect(configuration.team.members.count == 6)
+        #expect(configuration.team.serviceLevels.hotMinutes == 60)
+        #expect(configuration.notices.reportWeekday == 1)
+        guard case .local(let local) = configuration.transport else { Issue.record("not local"); return }
+        #expect(local.tokens["sam"] == "local-sam")
+    }
+
+    @Test func policiesAreRead() throws {
+        let path = try write(#"""
+            {"transport": {"type": "local", "channels": [{"id": "c", "name": "#c"}]}, \#(Self.team),
+             "policies": {"sla": {"hot": "30m", "warm": "2h", "cool": "1d", "businessHours": {"start": "08:00", "end": "18:00", "days": ["mon", "tue"]}},
+                          "rejectReasons": ["no-fit"], "escalateToLeadAfter": "2h", "report": {"day": "friday", "time": "16:30"}, "graceMinutes": 5}}
+            """#)
+        let configuration = try Configuration.load(from: path)
+        #expect(configuration.team.serviceLevels == ServiceLevels(
+            hotMinutes: 30, warmMinutes: 120, coolMinutes: 1440, businessHours: .init(startHour: 8, endHour: 18, weekdays: [1, 2])))
+        #expect(configuration.team.rejectReasons == ["no-fit"])
+        #expect(configuration.notices == NoticeSettings(reportWeekday: 5, reportTime: TimeOfDay(hour: 16, minute: 30), graceMinutes: 5, escalateToLeadAfterMinutes: 120))
+    }
+
+    struct Broken: Sendable, CustomTestStringConvertible {
+        let json: String
+        let key: String
+        let says: String
+        var testDescription: String { key }
+    }
+
+    @Test(arguments: [
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": [{"id": "a", "name": "A", "rolez": []}]}}"#,
+               key: "team.members[0].rolez", says: "unknown key"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"timeZone": "Mars/Olympus", "members": []}}"#,
+               key: "team.timeZone", says: "not an IANA time zone"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": [{"id": "a", "name": "A", "roles": ["boss"]}]}}"#,
+               key: "team.members[0].roles[0]", says: "boss"),
+        Broken(json: #"{"transport": {"type": "pigeon"}, "team": {"members": []}}"#, key: "transport.type", says: "unknown transport"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}, "policies": {"sla": {"hot": "soon"}}}"#,
+               key: "policies.sla.hot", says: "not a duration"),
+        Broken(json: #"{"transport": {"type": "webhook", "baseURL": "http://127.0.0.1:1", "tokenEnv": "TANDEM_TEST_UNSET_TOKEN"}, "team": {"members": []}}"#,
+               key: "transport.tokenEnv", says: "TANDEM_TEST_UNSET_TOKEN is not set"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}}"#, key: "team", says: "is missing"),
+    ])
+    func aBrokenConfigNamesTheFileAndTheKey(_ broken: Broken) throws {
+        let path = try write(broken.json)
+        let error = try #require(throws: ConfigurationError.self) { try Configuration.load(from: path) }
+        #expect(error.file == path)
+        #expect(error.key == broken.key)
+        #expect(error.description.contains(broken.says), "\(error)")
+    }
+
+    @Test func aTokenFromAFileIsUsedButNeverShown() throws {
+        let secret = "s3cret-\(UUID().uuidString)"
+        let tokenPath = try write(secret + "\n")
+        let path = try write(#"{"transport": {"type": "webhook", "baseURL": "ftp://x", "tokenFile": "\#(tokenPath)"}, \#(Self.team)}"#)
+        let error = try #require(throws: ConfigurationError.self) { try Configuration.load(from: path) }
+        #expect(!error.description.contains(secret))
+        let good = try write(#"{"transport": {"type": "webhook", "baseURL": "https://chat.example.com/tandem", "tokenFile": "\#(tokenPath)"}, \#(Self.team)}"#)
+        guard case .webhook(let webhook) = try Configuration.load(from: good).transport else { Issue.record("not webhook"); return }
+        #expect(webhook.token == secret)
+    }
+}
