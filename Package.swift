@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"]),
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTesting"]),
         // Test doubles shared by the test targets (FaultyFileSystem, TemporaryFolder); not part of any product.
         .target(name: "TandemTesting", dependencies: ["TandemStore"], path: "Tests/TandemTesting"),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TandemTesting
 import TandemCore
 
 /// One question and what Tandem should make of it.

@@ -1,36 +1,11 @@
 import Foundation
+import InMemoryLogging
 import Logging
 import Synchronization
 import TandemChat
 import TandemCore
 import TandemRuntime
 import TandemStore
-
-/// Log lines kept in memory, so tests can check what the admin would read.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-    var messages: [String] { lines.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "test") { _ in CapturingHandler(capture: self) }
-    }
-
-    fileprivate func add(_ line: String) { lines.withLock { $0.append(line) } }
-}
-
-private struct CapturingHandler: LogHandler {
-    let capture: LogCapture
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        capture.add("\(event.level) \(event.message) \(fields)")
-    }
-}
 
 /// The real bot service in process, over a recording transport, a manual clock and a real journal.
 enum BotHarness {
@@ -54,7 +29,7 @@ enum BotHarness {
 
     /// Runs the bot on `folder` until `body` returns, then stops it as a shutdown would.
     static func run(
-        folder: String, clock: ManualClock, transport: RecordingTransport, logs: LogCapture = LogCapture(),
+        folder: String, clock: ManualClock, transport: InMemoryTransport, logs: InMemoryLogHandler = InMemoryLogHandler(),
         notices: NoticeSettings = NoticeSettings(), _ body: @Sendable () async throws -> Void
     ) async throws {
         let store = JournalStore(folder: try StateFolder(path: folder))
@@ -63,7 +38,7 @@ enum BotHarness {
         let bot = BotService(
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: team), addressing: Addressing(),
-                botUserID: "tandem", clock: clock, notices: notices, logger: logs.logger),
+                botUserID: "tandem", clock: clock, notices: notices, logger: Logger(label: "test") { _ in logs }),
             state: state)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bot.run() }

@@ -1,4 +1,6 @@
 import Foundation
+import InMemoryLogging
+import Logging
 import Testing
 import TandemChat
 import TandemCore
@@ -16,15 +18,15 @@ struct SchedulerTests {
     }
 
     /// Reminder posts only (the weekly report also goes to the joint channel).
-    func reminders(_ transport: RecordingTransport) -> [RecordingTransport.Sent] {
-        transport.sent.filter { $0.message.idempotencyKey.hasPrefix("meeting:") }
+    func reminders(_ transport: InMemoryTransport) -> [OutgoingChatMessage] {
+        transport.posted.filter { $0.idempotencyKey.hasPrefix("meeting:") }
     }
 
     @Test func aMonthOfAWeeklyMeetingSendsEachReminderOnceAtItsTime() async throws {
         let folder = BotHarness.temporaryFolder()
         try await BotHarness.seed(folder, [.meetingScheduled(Self.weeklySync())])
         let clock = ManualClock(BotHarness.berlin("2026-12-01", 12))
-        let transport = RecordingTransport()
+        let transport = InMemoryTransport()
         let end = BotHarness.berlin("2026-12-29", 12)
         try await BotHarness.run(folder: folder, clock: clock, transport: transport, notices: NoticeSettings(reportWeekday: 5)) {
             var sends = 0
@@ -33,11 +35,11 @@ struct SchedulerTests {
                 if wake > end { break }
                 clock.advance(to: wake)
                 sends += 1
-                await transport.waitForSends(sends)
+                await transport.wait { $0.posted.count >= sends }
             }
         }
         let sent = reminders(transport)
-        let keys = sent.map(\.message.idempotencyKey)
+        let keys = sent.map(\.idempotencyKey)
         #expect(Set(keys).count == keys.count)
         // Mondays 7, 14, 21, 28 Dec: the day before at 09:00 and the day itself at 08:45, Berlin time.
         let expected = ["2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28"].flatMap { day -> [String] in
@@ -45,10 +47,10 @@ struct SchedulerTests {
             return ["meeting:M-1:\(start):1440m", "meeting:M-1:\(start):15m"]
         }
         #expect(keys == expected)
-        #expect(sent.allSatisfy { $0.message.channel == "joint" })
-        #expect(sent.first?.text.contains("Pipeline sync starts in 1 day") == true)
-        #expect(sent.dropFirst().first?.text.contains("starts in 15 min") == true)
-        #expect(!sent.contains { $0.text.contains("late") })
+        #expect(sent.allSatisfy { $0.channel == "joint" })
+        #expect(sent.first?.body.plainText.contains("Pipeline sync starts in 1 day") == true)
+        #expect(sent.dropFirst().first?.body.plainText.contains("starts in 15 min") == true)
+        #expect(!sent.contains { $0.body.plainText.contains("late") })
     }
 
     @Test func aRestartInsideTheGraceWindowSendsTheMissedReminderOnceMarkedLate() async throws {
@@ -56,14 +58,14 @@ struct SchedulerTests {
         try await BotHarness.seed(folder, [.meetingScheduled(Self.weeklySync())])
         // The 15-minute reminder for Mon 7 Dec 09:00 was due at 08:45; the bot comes back at 08:50.
         let clock = ManualClock(BotHarness.berlin("2026-12-07", 8, 50))
-        let transport = RecordingTransport()
+        let transport = InMemoryTransport()
         try await BotHarness.run(folder: folder, clock: clock, transport: transport) {
-            await transport.waitForSends(1)
+            await transport.wait { $0.posted.count >= 1 }
         }
         #expect(reminders(transport).count == 1)
-        #expect(reminders(transport).first?.text.contains("Sent late") == true)
+        #expect(reminders(transport).first?.body.plainText.contains("Sent late") == true)
         // Restarting again in the same window sends nothing more: the notice is in the journal.
-        let again = RecordingTransport()
+        let again = InMemoryTransport()
         let later = ManualClock(BotHarness.berlin("2026-12-07", 8, 52))
         try await BotHarness.run(folder: folder, clock: later, transport: again) {
             _ = await later.nextWake()
@@ -75,13 +77,16 @@ struct SchedulerTests {
         let folder = BotHarness.temporaryFolder()
         try await BotHarness.seed(folder, [.meetingScheduled(Self.weeklySync())])
         let clock = ManualClock(BotHarness.berlin("2026-12-07", 9, 5))
-        let transport = RecordingTransport()
-        let logs = LogCapture()
+        let transport = InMemoryTransport()
+        let logs = InMemoryLogHandler()
         try await BotHarness.run(folder: folder, clock: clock, transport: transport, logs: logs) {
             _ = await clock.nextWake()
         }
         #expect(reminders(transport).isEmpty)
-        #expect(logs.messages.contains { $0.contains("skipped a notice") && $0.contains("meeting:M-1:") && $0.contains(":15m") })
+        #expect(logs.entries.contains { entry in
+            "\(entry.message)".contains("skipped a notice") && "\(entry.metadata["key"] ?? "")".hasPrefix("meeting:M-1:")
+                && "\(entry.metadata["key"] ?? "")".hasSuffix(":15m")
+        })
     }
 
     @Test func anOverdueHandoffIsEscalatedToTheRepThenTheSalesLead() async throws {
@@ -92,19 +97,19 @@ struct SchedulerTests {
             firstTouchDue: created + 3600)
         try await BotHarness.seed(folder, [.leadHandedOff(handoff)])
         let clock = ManualClock(created + 60)
-        let transport = RecordingTransport()
+        let transport = InMemoryTransport()
         try await BotHarness.run(folder: folder, clock: clock, transport: transport, notices: NoticeSettings(reportWeekday: 5)) {
             for n in 1...2 {
                 let wake = await clock.nextWake()
                 clock.advance(to: wake)
-                await transport.waitForSends(n)
+                await transport.wait { $0.posted.count >= n }
             }
         }
-        let sent = transport.sent.filter { $0.message.idempotencyKey.hasPrefix("sla:") }
-        #expect(sent.map(\.message.idempotencyKey) == ["sla:H-1:1", "sla:H-1:2"])
-        #expect(sent.allSatisfy { $0.message.channel == "sales" })
-        #expect(sent[0].message.body.mentions == ["sam"])
-        #expect(sent[1].message.body.mentions == ["priya"])
+        let sent = transport.posted.filter { $0.idempotencyKey.hasPrefix("sla:") }
+        #expect(sent.map(\.idempotencyKey) == ["sla:H-1:1", "sla:H-1:2"])
+        #expect(sent.allSatisfy { $0.channel == "sales" })
+        #expect(sent[0].body.mentions == ["sam"])
+        #expect(sent[1].body.mentions == ["priya"])
     }
 
     @Test func acceptingInTimeCancelsTheEscalation() async throws {
@@ -115,17 +120,17 @@ struct SchedulerTests {
             firstTouchDue: created + 3600)
         try await BotHarness.seed(folder, [.leadHandedOff(handoff)])
         let clock = ManualClock(created + 60)
-        let transport = RecordingTransport()
+        let transport = InMemoryTransport()
         try await BotHarness.run(folder: folder, clock: clock, transport: transport, notices: NoticeSettings(reportWeekday: 5)) {
             let escalation = await clock.nextWake()
             #expect(escalation == created + 3600)
-            transport.deliver(ChatMessage(id: "1", channel: "sales", userID: "sam", userName: "Sam", text: "@tandem handoff accept H-1"))
-            await transport.waitForSends(1)
+            transport.deliver([ChatMessage(id: "1", channel: "sales", userID: "sam", userName: "Sam", text: "@tandem handoff accept H-1")])
+            await transport.wait { $0.posted.count >= 1 }
             // The scheduler re-plans after the change; with nothing else due it sleeps until the weekly report.
             let next = await clock.nextWake(excluding: escalation)
             #expect(next > created + 86_400)
         }
-        #expect(!transport.sent.contains { $0.message.idempotencyKey.hasPrefix("sla:") })
+        #expect(!transport.posted.contains { $0.idempotencyKey.hasPrefix("sla:") })
     }
 }
 
