@@ -341,7 +341,8 @@ function selectChannel(id) {
 async function pollLoop(gen) {
   let failures = 0;
   while (gen === state.generation) {
-    const params = new URLSearchParams({ timeout: '25' });
+    // include_own: the history shows what I wrote too; ids de-duplicate my own posts.
+    const params = new URLSearchParams({ timeout: '25', include_own: '1' });
     if (state.cursor !== null) params.set('after', state.cursor);
     try {
       const res = await fetch('/updates?' + params, { headers: auth(), signal: state.abort.signal, cache: 'no-store' });
@@ -408,7 +409,8 @@ async function becomeParticipant(id) {
   const gen = state.generation;
   if (state.abort) state.abort.abort();
   state.abort = new AbortController();
-  Object.assign(state, { me, cursor: null, channels: [], current: null, pending: null });
+  // From the start of what the endpoint keeps, so a reload or a change of identity shows the conversation so far.
+  Object.assign(state, { me, cursor: '0', channels: [], current: null, pending: null });
   state.byChannel = new Map(); state.seen = new Set(); state.unread = new Map();
   try { localStorage.setItem('tandem.local.me', id); } catch (_) { /* storage may be disabled */ }
   $('role').textContent = me.role ? me.role : '';

@@ -64,7 +64,8 @@ struct ChatRequestHandler: HTTPHandler {
             for: caller.id,
             after: query.after,
             limit: query.limit,
-            timeout: query.timeout
+            timeout: query.timeout,
+            includeOwn: query.includeOwn
         )
         return .json(UpdatesPayload(batch))
     }

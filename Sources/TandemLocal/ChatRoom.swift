@@ -26,6 +26,7 @@ actor ChatRoom {
 
     private struct Waiter {
         let participantID: String
+        let includeOwn: Bool
         /// Signalled (not finished) when a visible message arrives; the long poll then re-reads.
         let signal: AsyncStream<Void>.Continuation
     }
@@ -95,7 +96,7 @@ actor ChatRoom {
         if let key {
             idempotentPosts[key] = message.id
         }
-        for waiter in waiters.values where isVisible(message, to: waiter.participantID) {
+        for waiter in waiters.values where isVisible(message, to: waiter.participantID, includeOwn: waiter.includeOwn) {
             waiter.signal.yield()
         }
         return message.id
@@ -111,11 +112,12 @@ actor ChatRoom {
     ///     endpoint, so it is read as 0: the caller gets what was posted since, rather than
     ///     nothing until the ids catch up.
     ///   - limit: the most messages to return.
-    func updates(for participantID: String, after: Int?, limit: Int) -> UpdateBatch {
+    ///   - includeOwn: also the caller's own messages (the local page's history; not part of protocol v1).
+    func updates(for participantID: String, after: Int?, limit: Int, includeOwn: Bool = false) -> UpdateBatch {
         guard let after else { return UpdateBatch(messages: [], cursor: log.latestID) }
         let start = after > log.latestID ? 0 : after
         var messages: [ChatMessage] = []
-        for message in log.messages(after: start) where isVisible(message, to: participantID) {
+        for message in log.messages(after: start) where isVisible(message, to: participantID, includeOwn: includeOwn) {
             messages.append(message)
             if messages.count >= limit { break }
         }
@@ -128,15 +130,17 @@ actor ChatRoom {
     /// Waiting is a signal, not a sleep loop: ``post(_:from:)`` wakes the poll at once.
     /// The waiter is removed when the poll ends, whether by message, timeout or task
     /// cancellation (server shutdown, or FlyingFox's handler timeout).
-    func waitForUpdates(for participantID: String, after: Int?, limit: Int, timeout: Duration) async -> UpdateBatch {
-        let batch = updates(for: participantID, after: after, limit: limit)
+    func waitForUpdates(
+        for participantID: String, after: Int?, limit: Int, timeout: Duration, includeOwn: Bool = false
+    ) async -> UpdateBatch {
+        let batch = updates(for: participantID, after: after, limit: limit, includeOwn: includeOwn)
         guard batch.messages.isEmpty, timeout > .zero, !Task.isCancelled else { return batch }
 
         // Registering in the same actor turn as the check above means no post can slip between them.
         let (stream, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let waiterID = nextWaiterID
         nextWaiterID += 1
-        waiters[waiterID] = Waiter(participantID: participantID, signal: signal)
+        waiters[waiterID] = Waiter(participantID: participantID, includeOwn: includeOwn, signal: signal)
         defer { waiters[waiterID] = nil }
         notifyWaiterObservers()
 
@@ -149,7 +153,7 @@ actor ChatRoom {
             for await _ in stream { break }
             group.cancelAll()
         }
-        return updates(for: participantID, after: batch.cursor, limit: limit)
+        return updates(for: participantID, after: batch.cursor, limit: limit, includeOwn: includeOwn)
     }
 
     private func notifyWaiterObservers() {
@@ -161,8 +165,8 @@ actor ChatRoom {
         }
     }
 
-    /// Whether `participantID` should receive `message`: not their own, and in a channel they see.
-    private func isVisible(_ message: ChatMessage, to participantID: String) -> Bool {
-        message.senderID != participantID && directory.canSee(participantID, channelID: message.channelID)
+    /// Whether `participantID` should receive `message`: not their own (unless asked), and in a channel they see.
+    private func isVisible(_ message: ChatMessage, to participantID: String, includeOwn: Bool) -> Bool {
+        (includeOwn || message.senderID != participantID) && directory.canSee(participantID, channelID: message.channelID)
     }
 }

@@ -8,6 +8,9 @@ struct UpdatesQuery: Equatable {
     var timeout: Duration
     /// The most updates to answer: default 100, clamped to 1…1000.
     var limit: Int
+    /// `include_own=1`: also the caller's own messages. An extension of the local endpoint for its page's history;
+    /// bots never ask for it.
+    var includeOwn = false
 
     static let defaultTimeoutSeconds = 25
     static let defaultLimit = 100
@@ -45,5 +48,6 @@ struct UpdatesQuery: Equatable {
         } else {
             limit = Self.defaultLimit
         }
+        includeOwn = query["include_own"] == "1" || query["include_own"] == "true"
     }
 }

@@ -48,6 +48,13 @@ struct ChatRoomTests {
         #expect(alice.cursor == 2)
     }
 
+    @Test func thePageCanAskForItsOwnMessagesToo() async throws {
+        _ = try await post("from alice", as: Fixtures.alice)
+        _ = try await post("from bob", as: Fixtures.bob)
+        let history = await room.updates(for: "alice", after: 0, limit: 100, includeOwn: true)
+        #expect(history.messages.map(\.text) == ["from alice", "from bob"])
+    }
+
     @Test func cursorIsTheLastMessageGivenAndOmittedMeansFromNowOn() async throws {
         for n in 1...3 {
             _ = try await post("m\(n)", as: Fixtures.alice)

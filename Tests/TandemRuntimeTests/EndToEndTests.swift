@@ -46,7 +46,7 @@ struct EndToEndTests {
         #expect(confirmation.first?.text.contains("H-1") == true)
 
         let announcement = try await priya.next().first { $0.channel == "sales" }
-        #expect(announcement?.text.contains("@SamCarter") == true || announcement?.text.contains("@Sam") == true)
+        #expect(announcement?.text.contains("New lead for @sam") == true)
         #expect(announcement?.text.contains("Anna Schmidt") == true)
 
         try await sam.say("@tandem handoff accept H-1", in: "sales")

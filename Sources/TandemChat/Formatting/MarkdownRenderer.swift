@@ -1,7 +1,7 @@
 import TandemCore
 
 /// Renders replies as the Markdown subset that the webhook protocol, Slack-style webhooks and the local
-/// chat page understand: `**bold**`, `` `code` ``, `- ` lists, `[title](url)` links, `@name` mentions.
+/// chat page understand: `**bold**`, `` `code` ``, `- ` lists, `[title](url)` links, `@id` mentions.
 ///
 /// All text is escaped, and broadcast mentions (`@channel`, `@all`, `@here`, `@everyone`, `@room`) are
 /// defused with a zero-width joiner, so user text can neither format nor ping.
@@ -25,7 +25,8 @@ public enum MarkdownRenderer {
                 url.hasPrefix("https://") || url.hasPrefix("http://")
                     ? "[" + escape(title) + "](" + url.replacingAll(")", with: "%29").replacingAll(" ", with: "%20") + ")"
                     : escape(title)
-            case .mention(_, let name): "@" + name.filter { !$0.isWhitespace }
+            // The handle people type and the chat notifies on is the user id.
+            case .mention(let id, _): "@" + id
             }
         }.joined()
     }

@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+import Testing
+import TandemChat
+import TandemCore
+
+/// Canned responses by path, recording what was asked: for the protocol's status mapping, which a live
+/// endpoint cannot be made to produce on demand. The happy path runs over libcurl in the end-to-end tests.
+final class StubHTTPClient: HTTPClient {
+    private let responses: @Sendable (HTTPClientRequest) -> HTTPClientResponse
+    private let requests = Mutex<[HTTPClientRequest]>([])
+    var sent: [HTTPClientRequest] { requests.withLock { $0 } }
+
+    init(_ responses: @escaping @Sendable (HTTPClientRequest) -> HTTPClientResponse) { self.responses = responses }
+
+    func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        requests.withLock { $0.append(request) }
+        return responses(request)
+    }
+}
+
+struct WebhookTransportTests {
+    static func response(_ status: Int, _ body: String = "{}", headers: [HTTPField] = []) -> HTTPClientResponse {
+        HTTPClientResponse(status: status, headers: headers, body: Data(body.utf8))
+    }
+
+    static let updates = #"""
+        {"updates": [{"id": "7", "channel": "dm-sam-tandem", "user": {"id": "sam", "name": "Sam"}, "text": "help", "ts": "2026-11-30T10:00:00.000Z"}], "cursor": "7"}
+        """#
+    static let channels = #"{"channels": [{"id": "dm-sam-tandem", "kind": "direct", "name": "Tandem"}]}"#
+
+    @Test func pollsMapUpdatesAndMarkDirectMessages() async throws {
+        let http = StubHTTPClient { request in
+            request.url.contains("/channels") ? Self.response(200, Self.channels) : Self.response(200, Self.updates)
+        }
+        let transport = WebhookTransport(configuration: .init(baseURL: "http://127.0.0.1:1/", token: "t0ken"), http: http)
+        let batch = try await transport.poll(after: "3")
+        #expect(batch.cursor == "7")
+        #expect(batch.messages == [ChatMessage(id: "7", channel: "dm-sam-tandem", userID: "sam", userName: "Sam", text: "help", isDirect: true)])
+        let poll = try #require(http.sent.first)
+        #expect(poll.url == "http://127.0.0.1:1/updates?timeout=25&limit=100&after=3")
+        #expect(poll.headers.contains(HTTPField("Authorization", "Bearer t0ken")))
+        #expect(poll.secrets == ["t0ken"])
+    }
+
+    @Test func sendPostsMarkdownWithTheIdempotencyKey() async throws {
+        let http = StubHTTPClient { _ in Self.response(200, #"{"id": "9"}"#) }
+        let transport = WebhookTransport(configuration: .init(baseURL: "http://x", token: "t"), http: http)
+        let id = try await transport.send(
+            OutgoingChatMessage(channel: "sales", body: RichText([.paragraph([.bold([.text("Hi")])])]), idempotencyKey: "reply:7:0"))
+        #expect(id == "9")
+        let body = try JSONSerialization.jsonObject(with: try #require(http.sent.first?.body)) as? [String: String]
+        #expect(body == ["channel": "sales", "text": "**Hi**", "idempotency_key": "reply:7:0"])
+    }
+
+    @Test(arguments: [
+        (401, [HTTPField](), TransportError.Kind.unauthorized),
+        (429, [HTTPField("Retry-After", "7")], .rateLimited(retryAfter: 7)),
+        (503, [], .transient),
+        (413, [], .rejected(status: 413)),
+    ])
+    func statusesTellTheBotWhatToDo(status: Int, headers: [HTTPField], kind: TransportError.Kind) async {
+        let http = StubHTTPClient { _ in Self.response(status, #"{"error": "no"}"#, headers: headers) }
+        let transport = WebhookTransport(configuration: .init(baseURL: "http://x", token: "secret-token"), http: http)
+        do {
+            _ = try await transport.poll(after: nil)
+            Issue.record("no error for \(status)")
+        } catch let error as TransportError {
+            #expect(error.kind == kind)
+            #expect(!error.description.contains("secret-token"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func anAnswerThatIsNotProtocolJSONIsTransient() async {
+        let http = StubHTTPClient { _ in Self.response(200, "<html>proxy error</html>") }
+        let transport = WebhookTransport(configuration: .init(baseURL: "http://x", token: "t"), http: http)
+        let error = await #expect(throws: TransportError.self) { _ = try await transport.poll(after: "1") }
+        #expect(error?.kind == .transient)
+        #expect(error?.description.contains("not protocol v1 JSON") == true)
+    }
+}
