@@ -17,7 +17,10 @@ public struct Configuration: Sendable {
     /// - Throws: `ConfigurationError` naming the file and the key at fault.
     public static func load(from path: String) throws -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, problem: "cannot be read (does it exist?)")
+            let hint = path.hasPrefix("/") ? "" : " in \(FileManager.default.currentDirectoryPath)"
+            throw ConfigurationError(
+                file: path,
+                problem: "cannot be read\(hint) (does it exist?). Run tandem from the Tandem folder, or pass --config FILE")
         }
         let file: ConfigFile
         do {
