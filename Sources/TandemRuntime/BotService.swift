@@ -24,12 +24,15 @@ public final class BotService: Service {
         public var logger: Logger
         /// Awaited before the first poll, e.g. until an embedded endpoint listens.
         public var ready: @Sendable () async throws -> Void
+        /// The state has never polled: no downtime to report missed notices for.
+        public var firstStart: Bool
 
         public init(
             transport: any ChatTransport, store: JournalStore, handler: CommandHandler, addressing: Addressing,
             botUserID: String, clock: any WallClock = SystemClock(), notices: NoticeSettings = NoticeSettings(), logger: Logger,
-            ready: @escaping @Sendable () async throws -> Void = {}
+            firstStart: Bool = false, ready: @escaping @Sendable () async throws -> Void = {}
         ) {
+            self.firstStart = firstStart
             self.ready = ready
             self.transport = transport
             self.store = store
@@ -69,7 +72,7 @@ public final class BotService: Service {
     /// The scheduler: sleeps until the next due notice or a change of state, then fires what is due.
     /// No per-second scanning: when nothing is planned it waits for a change.
     func schedule() async throws {
-        await loop.logMissedNotices()
+        if !deps.firstStart { await loop.logMissedNotices() }
         let changes = loop.changes
         let clock = deps.clock
         while !Task.isCancelled {

@@ -36,6 +36,8 @@ public enum TandemApp {
         var (state, report) = try await store.load()
         for warning in report.warnings { logger.warning("\(warning)") }
         logger.info("state loaded", metadata: ["folder": "\(folder.path)", "campaigns": "\(state.team.campaigns.count)", "records": "\(report.records)"])
+        // A state that never polled has never been down: nothing was missed.
+        let firstStart = state.cursor == nil
         state = try await seedIfNew(state, configuration: configuration, store: store, logger: logger)
 
         let http = CurlHTTPClient()
@@ -71,7 +73,7 @@ public enum TandemApp {
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: configuration.team),
                 addressing: Addressing(names: configuration.bot.names, prefixes: configuration.bot.prefixes),
-                botUserID: botUserID, notices: configuration.notices, logger: logger, ready: ready),
+                botUserID: botUserID, notices: configuration.notices, logger: logger, firstStart: firstStart, ready: ready),
             state: state)
         services.append(bot)
         let group = ServiceGroup(
