@@ -59,16 +59,26 @@ extension NoticePlanner {
             return Reply(channel: channel, body: text)
 
         case .weeklyReport:
+            // One message both teams read: in each language the team speaks, English first.
             guard let channel = team.jointChannel else { return nil }
-            let reader = Member(id: "", name: "", roles: [], language: team.channelLanguage, timeZone: team.timeZone)
-            var text = StandardReport(state: state, team: team, now: notice.at, days: 7).render(for: reader)
-            if late { text.add(.text(reader.language.pick("(Sent late: Tandem was offline.)", "(Verspätet: Tandem war offline.)"))) }
+            var text = RichText()
+            for language in team.languages {
+                let reader = Member(id: "", name: "", roles: [], language: language, timeZone: team.timeZone)
+                text.add(contentsOf: StandardReport(state: state, team: team, now: notice.at, days: 7).render(for: reader))
+                if late { text.add(.text(language.pick("(Sent late: Tandem was offline.)", "(Verspätet: Tandem war offline.)"))) }
+            }
             return Reply(channel: channel, body: text)
         }
     }
 }
 
 extension Team {
+    /// The languages members read, English first; English alone for a team without members.
+    public var languages: [Language] {
+        let used = Set(members.map(\.language))
+        return used.isEmpty ? [.en] : Language.allCases.filter(used.contains)
+    }
+
     /// The language most members read: used for posts to a shared channel.
     public var channelLanguage: Language {
         let german = members.filter { $0.language == .de }.count
