@@ -59,7 +59,11 @@ actor BotLoop {
         await lockCommits()
         defer { unlockCommits() }
         var record = JournalRecord(cursor: batch.cursor != state.cursor ? batch.cursor : nil)
-        var team = state.team
+        // Later commands of a batch must see the events of earlier ones, which are not applied until the
+        // record is durable. A working copy of the team state costs as much as the state is large, so it is
+        // made only when a batch really has an earlier command with events: one command is the usual batch,
+        // and it reads `state.team` in place, keeping a command's cost independent of the state's size.
+        var working: TeamState?
         var addressed: [ChatMessage] = []
         let now = deps.clock.now()
         for message in batch.messages where message.userID != deps.botUserID {
@@ -67,8 +71,13 @@ actor BotLoop {
             addressed.append(message)
             let sender = deps.handler.team.member(id: message.userID) ?? .guest(id: message.userID, name: message.userName)
             let context = RequestContext(sender: sender, channel: message.channel, isDirect: message.isDirect, now: now)
-            let outcome = deps.handler.handle(text, state: team, context: context)
-            team.apply(outcome.events)
+            if working == nil && !record.events.isEmpty {
+                var copy = state.team
+                copy.apply(record.events)
+                working = copy
+            }
+            let outcome = deps.handler.handle(text, state: working ?? state.team, context: context)
+            working?.apply(outcome.events)
             record.events += outcome.events
             for (n, reply) in outcome.replies.enumerated() {
                 let channel = reply.channel ?? message.channel
