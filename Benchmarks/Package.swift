@@ -21,6 +21,8 @@ let package = Package(
                 .product(name: "TandemStore", package: "Tandem"),
             ]
         ),
+        // A plain loop over one scenario, for callgrind and perf (see its main.swift).
+        .executableTarget(name: "tandem-profile", dependencies: ["BenchmarkSupport"]),
         .executableTarget(
             name: "CampaignSearch",
             dependencies: ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],

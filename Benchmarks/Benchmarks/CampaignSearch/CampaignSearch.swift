@@ -19,7 +19,7 @@ let queries: [(name: String, query: String)] = [
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        metrics: [.wallClock, .mallocCountTotal, .throughput],
         timeUnits: .microseconds,
         maxDuration: .seconds(3),
         maxIterations: 10_000

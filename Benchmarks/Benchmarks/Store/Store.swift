@@ -91,16 +91,21 @@ let benchmarks: @Sendable () -> Void = {
             teardown: { lab.close() }
         )
 
+        // Exactly the steps of `BotLoop.handle` for a batch of one message: the batch works on a copy of the
+        // team state (`var team = state.team`), applies the outcome to it, appends, then applies the record.
         Benchmark(
-            "Commit: handle+append+apply (\(handoffs / 1000)k handoffs)",
+            "Commit as BotLoop.handle: new handoff (\(handoffs / 1000)k handoffs)",
             configuration: durable,
             closure: { benchmark in
                 for _ in benchmark.scaledIterations {
                     lab.message += 1
+                    var team = lab.state.team
                     let outcome = handler.handle(
-                        Records.handoffCommand(lab.message, campaign: nil), state: lab.state.team, context: Sample.context(Sample.mia))
+                        Records.handoffCommand(lab.message, campaign: nil), state: team, context: Sample.context(Sample.mia))
+                    team.apply(outcome.events)
                     let written = try await lab.store!.append(Records.record(for: outcome, message: lab.message))
                     lab.state.apply(written)
+                    blackHole(team)
                 }
             },
             setup: {

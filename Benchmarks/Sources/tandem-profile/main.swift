@@ -1,0 +1,55 @@
+import BenchmarkSupport
+import Foundation
+import TandemCore
+import TandemStore
+
+// Runs one benchmark scenario in a plain loop, for profilers (valgrind --tool=callgrind, perf), which cannot
+// follow the benchmark tool's child processes. The data is built before the loop; profile with
+// `--toggle-collect='*scenario*'` or subtract the setup.
+//
+//   swift build --package-path Benchmarks -c release --product tandem-profile
+//   valgrind --tool=callgrind Benchmarks/.build/release/tandem-profile search roadhsow 20
+
+let args = CommandLine.arguments.dropFirst()
+guard let scenario = args.first else {
+    print("usage: tandem-profile search <query> [n] | handle <command> [n] | next [n] | due [n]")
+    exit(2)
+}
+
+@inline(never)
+func scenarioLoop(_ n: Int, _ body: () -> Void) {
+    let start = ContinuousClock.now
+    for _ in 0..<n { body() }
+    let elapsed = ContinuousClock.now - start
+    print("\(n) runs, \(elapsed / n) each")
+}
+
+func count(_ i: Int, default d: Int) -> Int { args.count > i ? Int(args[args.startIndex + i]) ?? d : d }
+
+switch scenario {
+case "search":
+    let state = Sample.state(campaigns: 10_000, handoffs: 0)
+    let query = args.count > 1 ? args[args.startIndex + 1] : "roadhsow"
+    print("hits: \(state.campaignSearch.search(query).count)")
+    scenarioLoop(count(2, default: 100)) { _ = state.campaignSearch.search(query) }
+case "handle":
+    let state = Sample.state(campaigns: 10_000, handoffs: 100_000)
+    let handler = CommandHandler(team: Sample.team)
+    let text = args.count > 1 ? args[args.startIndex + 1] : "handoff accept H-99999"
+    let context = Sample.context(Sample.priya)
+    print(handler.handle(text, state: state, context: context).replies.first.map { "\($0.body)".prefix(300) } ?? "")
+    scenarioLoop(count(2, default: 100)) { _ = handler.handle(text, state: state, context: context) }
+case "next", "due":
+    let state = Sample.withMeetings(10_000)
+    let planner = NoticePlanner(team: Sample.team, settings: NoticeSettings())
+    print("next: \(String(describing: planner.next(in: state, after: Sample.now)))")
+    print("due: \(planner.due(in: state, from: Sample.now, through: Sample.now + 60).count) in a minute")
+    if scenario == "next" {
+        scenarioLoop(count(1, default: 10)) { _ = planner.next(in: state, after: Sample.now) }
+    } else {
+        scenarioLoop(count(1, default: 10)) { _ = planner.due(in: state, from: Sample.now, through: Sample.now + 60) }
+    }
+default:
+    print("unknown scenario \(scenario)")
+    exit(2)
+}
