@@ -140,9 +140,8 @@ extension CommandHandler {
             case .lost: .handoffLost(step)
             case .recycle: .handoffRecycled(step)
             }
-        var after = state
-        after.apply(event)
-        let updated = HandoffText(handoff: after.handoff(id: handoff.id) ?? handoff, team: team, state: after)
+        // The handoff as the event leaves it; campaigns (all the text reads from the state) do not change.
+        let updated = HandoffText(handoff: state.handoff(after: event) ?? handoff, team: team, state: state)
         var replies = [Reply(body: updated.stepConfirmation(action, actor: me, reader: me, now: context.now))]
         // Marketing sees what Sales did with its lead, with the reason.
         if let marketer = team.member(id: handoff.from), marketer.id != me.id, let channel = team.salesChannel, channel != context.channel {
@@ -171,9 +170,7 @@ extension CommandHandler {
             assignee = rep
         }
         let step = HandoffStep(handoff: handoff.id, by: context.sender.id, at: context.now, assignee: assignee?.id)
-        var after = state
-        after.apply(.handoffReassigned(step))
-        let text = HandoffText(handoff: after.handoff(id: handoff.id) ?? handoff, team: team, state: after)
+        let text = HandoffText(handoff: state.handoff(after: .handoffReassigned(step)) ?? handoff, team: team, state: state)
         var replies = [Reply(body: RichText.paragraph(
             .code(handoff.id), .text(language.pick(" now goes to ", " geht jetzt an ")),
             assignee.map { .mention(id: $0.id, name: $0.name) } ?? .text(language.pick("the sales queue", "die Vertriebs-Warteschlange")),
