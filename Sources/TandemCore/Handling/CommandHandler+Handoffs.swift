@@ -189,40 +189,61 @@ extension CommandHandler {
     func handoffList(_ filter: HandoffFilter, state: TeamState, context: RequestContext) -> Outcome {
         let language = context.language
         let me = context.sender
-        let open = state.openHandoffs.sorted().map { state.handoffs[$0] }
+        let handoffs = state.handoffs
+        // Positions, not copies: a handoff is a dozen strings and arrays, and copying the thousands of open ones
+        // of a big state cost milliseconds. Only the 30 shown are copied.
+        func open(where include: (borrowing Handoff) -> Bool) -> [Int] {
+            state.openHandoffs.filter { include(handoffs[$0]) }
+        }
         let title: String
-        let list: [Handoff]
+        let positions: [Int]
         switch filter {
         case .mine:
             title = language.pick("Your open handoffs", "Deine offenen Übergaben")
-            list = open.filter { $0.assignee == me.id || ($0.from == me.id && !me.roles.contains(.sales)) }
+            let isSales = me.roles.contains(.sales)
+            positions = open { $0.assignee == me.id || ($0.from == me.id && !isSales) }
         case .open:
             title = language.pick("Open handoffs", "Offene Übergaben")
-            list = open
+            positions = Array(state.openHandoffs)
         case .overdue:
             title = language.pick("Overdue handoffs", "Überfällige Übergaben")
-            list = open.filter { $0.isOverdue(at: context.now) }
+            positions = open { $0.isOverdue(at: context.now) }
         case .campaign(let raw):
             guard let campaign = state.campaign(id: raw) ?? uniqueCampaign(matching: raw, state: state) else {
                 return noSuchCampaign(raw, state: state, context: context)
             }
             title = language.pick("Handoffs for ", "Übergaben für ") + campaign.name
-            list = state.handoffs.filter { $0.campaign == campaign.id }
+            positions = handoffs.indices.filter { handoffs[$0].campaign == campaign.id }
         case .member(let raw):
             guard let member = team.member(named: raw) else {
                 return .reply(RichText.paragraph(.text(language.pick("I don't know ", "Ich kenne ")), .code(raw),
                     .text(language.pick(". Try ", " nicht. Versuch ")), .code(language.pick("handoffs open", "übergaben offen"))))
             }
             title = language.pick("Open handoffs of ", "Offene Übergaben von ") + member.name
-            list = open.filter { $0.assignee == member.id }
+            positions = open { $0.assignee == member.id }
         }
-        guard !list.isEmpty else {
+        guard !positions.isEmpty else {
             return .reply(RichText.paragraph(.bold([.text(title)]), .text(": " + language.pick("none.", "keine."))))
         }
-        var text = RichText.paragraph(.bold([.text(title)]), .text(" (\(list.count))"))
-        text.add(.bullets(list.suffix(30).reversed().map { HandoffText(handoff: $0, team: team, state: state).line(for: me, now: context.now) }))
-        if list.count > 30 { text.add(.text(language.pick("Showing the newest 30.", "Die neuesten 30."))) }
+        var text = RichText.paragraph(.bold([.text(title)]), .text(" (\(positions.count))"))
+        let newest = Self.largest(30, of: positions)
+        text.add(.bullets(newest.map { HandoffText(handoff: handoffs[$0], team: team, state: state).line(for: me, now: context.now) }))
+        if positions.count > 30 { text.add(.text(language.pick("Showing the newest 30.", "Die neuesten 30."))) }
         return .reply(text)
+    }
+
+    /// The `k` largest of `values`, largest first, without sorting them all.
+    static func largest(_ k: Int, of values: [Int]) -> [Int] {
+        guard values.count > k else { return values.sorted(by: >) }
+        var top: [Int] = []  // ascending, at most k
+        top.reserveCapacity(k + 1)
+        for value in values where top.count < k || value > top[0] {
+            var i = top.count
+            while i > 0 && top[i - 1] > value { i -= 1 }
+            top.insert(value, at: i)
+            if top.count > k { top.removeFirst() }
+        }
+        return top.reversed()
     }
 
     // MARK: - Helpers

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TandemCore
+
+/// What the handlers show must not depend on how they avoid copying a big state.
+struct LargeStateTests {
+    /// `handoff(after:)` is exactly what `apply` leaves, for every kind of handoff step.
+    @Test func handoffAfterAnEventIsWhatApplyLeaves() {
+        var talk = Conversation()
+        let first = talk.handOff()
+        let second = talk.handOff(to: "queue")
+        talk.say("handoff accept \(first)", as: Fixtures.sam)
+        talk.say("handoff reject \(second) no-budget frozen", as: Fixtures.priya)
+        let at = Fixtures.now.addingTimeInterval(600)
+        let events: [(String, DomainEvent)] = [
+            (first, .handoffWon(HandoffStep(handoff: first, by: "sam", at: at, note: "signed"))),
+            (first, .handoffLost(HandoffStep(handoff: first, by: "sam", at: at, reason: "competitor"))),
+            (first, .handoffReassigned(HandoffStep(handoff: first, by: "priya", at: at, assignee: "jonas"))),
+            (second, .handoffReassigned(HandoffStep(handoff: second, by: "priya", at: at, assignee: nil))),
+            (second, .handoffRecycled(HandoffStep(handoff: second, by: "leo", at: at, reason: "bad-timing", revisit: Day(iso: "2027-03-01")))),
+            (second, .handoffAccepted(HandoffStep(handoff: second, by: "jonas", at: at))),
+        ]
+        for (id, event) in events {
+            var applied = talk.state
+            applied.apply(event)
+            #expect(applied.handoff(id: id) != talk.state.handoff(id: id))
+            #expect(talk.state.handoff(after: event) == applied.handoff(id: id), "\(event)")
+        }
+        #expect(talk.state.handoff(after: .handoffAccepted(HandoffStep(handoff: "H-99", by: "sam", at: at))) == nil)
+        #expect(talk.state.handoff(after: .noticeSent(NoticeSent(key: "k", at: at))) == nil)
+    }
+
+    /// Lists show the count of all matches and the newest 30, newest first.
+    @Test func listsShowTheNewestThirtyNewestFirst() {
+        var talk = Conversation()
+        for _ in 1...45 { _ = talk.handOff() }
+        talk.say("handoff accept H-7", as: Fixtures.sam)
+        talk.say("handoff reject H-44 no-budget", as: Fixtures.sam)
+        let text = talk.say("handoffs mine", as: Fixtures.sam).replies[0].body.plainText
+        #expect(text.contains("(44)"))
+        #expect(text.contains("Showing the newest 30."))
+        let shown = text.matches(of: /H-(\d+)/).compactMap { Int($0.output.1) }
+        #expect(shown == Array((15...45).reversed()).filter { $0 != 44 })
+        let campaign = talk.say("handoffs campaign spring-launch", as: Fixtures.mia).replies[0].body.plainText
+        #expect(campaign.contains("(45)"))
+        #expect(campaign.matches(of: /H-(\d+)/).compactMap { Int($0.output.1) } == Array((16...45).reversed()))
+    }
+}
