@@ -49,6 +49,25 @@ case "next", "due":
     } else {
         scenarioLoop(count(1, default: 10)) { _ = planner.due(in: state, from: Sample.now, through: Sample.now + 60) }
     }
+case "fixture":
+    // tandem-profile fixture <folder> <handoffs> <campaigns>: a state folder holding that state as a snapshot.
+    let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
+    let state = StoredState(team: Sample.state(campaigns: count(3, default: 1_000), handoffs: count(2, default: 10_000)))
+    let store = JournalStore(folder: try StateFolder(path: path))
+    _ = try await store.load()
+    try await store.compact(state)
+    print("wrote \(path)/snapshot.json")
+case "load", "compact":
+    // tandem-profile load|compact <folder> [n]
+    let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
+    let n = count(2, default: 1)
+    let start = ContinuousClock.now
+    for _ in 0..<n {
+        let store = JournalStore(folder: try StateFolder(path: path))
+        let (state, _) = try await store.load()
+        if scenario == "compact" { try await store.compact(state) }
+    }
+    print("\(n) runs, \((ContinuousClock.now - start) / n) each")
 default:
     print("unknown scenario \(scenario)")
     exit(2)
