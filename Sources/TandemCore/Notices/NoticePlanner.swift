@@ -38,6 +38,9 @@ public struct DueNotice: Sendable, Equatable {
 public struct NoticePlanner: Sendable {
     public let team: Team
     public let settings: NoticeSettings
+    /// Meeting reminders of a window around the last question, reused while the meetings' schedules stay the
+    /// same (see ``ReminderTimeline``). Shared by copies of this planner. Answers are the same with or without it.
+    let timeline = ReminderTimeline()
 
     public init(team: Team, settings: NoticeSettings) {
         self.team = team
@@ -51,14 +54,14 @@ public struct NoticePlanner: Sendable {
     /// Unsent notices due in the closed window [from, through], in time order.
     public func due(in state: TeamState, from: Date, through: Date) -> [DueNotice] {
         guard from <= through else { return [] }
-        var notices: [DueNotice] = []
-        for meeting in state.meetings where !meeting.cancelled {
-            for minutes in meeting.reminderMinutes {
-                let shift = Double(minutes) * 60
-                for occurrence in meeting.schedule.occurrences(from: from + shift, to: through + shift + 0.001) {
-                    notices.append(reminder(meeting, occurrence, minutes))
-                }
-            }
+        var notices: [DueNotice]
+        // Short windows (the scheduler's) from the timeline; wide ones (missed notices at start-up) directly.
+        if let cached = timeline.reminders(
+            of: state.meetings, from: from, through: through, building: { reminders(of: $0, from: $1, through: $2) })
+        {
+            notices = cached
+        } else {
+            notices = reminders(of: state.meetings, from: from, through: through)
         }
         for i in state.openHandoffs {
             let handoff = state.handoffs[i]
@@ -87,21 +90,13 @@ public struct NoticePlanner: Sendable {
             guard let date, date > after, best.map({ date < $0 }) ?? true, !state.sentNotices.contains(key()) else { return }
             best = date
         }
-        for meeting in state.meetings where !meeting.cancelled {
-            for minutes in meeting.reminderMinutes {
-                let shift = Double(minutes) * 60
-                // The next occurrence whose reminder is after `after`; if that one was sent already, the one after.
-                var probe = after + shift + 0.001
-                for _ in 0..<3 {
-                    guard let occurrence = meeting.schedule.nextOccurrence(atOrAfter: probe) else { break }
-                    let notice = reminder(meeting, occurrence, minutes)
-                    if !state.sentNotices.contains(notice.key) {
-                        consider(notice.at, key: notice.key)
-                        break
-                    }
-                    probe = occurrence + 1
-                }
-            }
+        if let first = timeline.firstReminder(
+            of: state.meetings, after: after, unless: state.sentNotices, building: { reminders(of: $0, from: $1, through: $2) })
+        {
+            // The earliest unsent reminder of any meeting: what the scan below finds, without the scan.
+            consider(first.at, key: first.key)
+        } else {
+            considerReminders(in: state, after: after, consider)
         }
         for i in state.openHandoffs where state.handoffs[i].status == .pending {
             let handoff = state.handoffs[i]
@@ -121,6 +116,41 @@ public struct NoticePlanner: Sendable {
             }
         }
         return best
+    }
+
+    /// Every meeting's first unsent reminder after `after`: the scan `next` falls back to when the timeline
+    /// has no unsent reminder after `after`.
+    func considerReminders(in state: TeamState, after: Date, _ consider: (Date?, @autoclosure () -> String) -> Void) {
+        for meeting in state.meetings where !meeting.cancelled {
+            for minutes in meeting.reminderMinutes {
+                let shift = Double(minutes) * 60
+                // The next occurrence whose reminder is after `after`; if that one was sent already, the one after.
+                var probe = after + shift + 0.001
+                for _ in 0..<3 {
+                    guard let occurrence = meeting.schedule.nextOccurrence(atOrAfter: probe) else { break }
+                    let notice = reminder(meeting, occurrence, minutes)
+                    if !state.sentNotices.contains(notice.key) {
+                        consider(notice.at, notice.key)
+                        break
+                    }
+                    probe = occurrence + 1
+                }
+            }
+        }
+    }
+
+    /// The reminders of `meetings` due in [from, through] (sent or not), sorted by time and key.
+    func reminders(of meetings: [Meeting], from: Date, through: Date) -> [DueNotice] {
+        var notices: [DueNotice] = []
+        for meeting in meetings where !meeting.cancelled {
+            for minutes in meeting.reminderMinutes {
+                let shift = Double(minutes) * 60
+                for occurrence in meeting.schedule.occurrences(from: from + shift, to: through + shift + 0.001) {
+                    notices.append(reminder(meeting, occurrence, minutes))
+                }
+            }
+        }
+        return notices.sorted { ($0.at, $0.key) < ($1.at, $1.key) }
     }
 
     // MARK: - Keys and times
