@@ -44,10 +44,14 @@ case "next", "due":
     let planner = NoticePlanner(team: Sample.team, settings: NoticeSettings())
     print("next: \(String(describing: planner.next(in: state, after: Sample.now)))")
     print("due: \(planner.due(in: state, from: Sample.now, through: Sample.now + 60).count) in a minute")
+    // `cold` as the third argument: a new planner each time (no timeline yet).
+    let cold = args.count > 2 && args[args.startIndex + 2] == "cold"
+    var now = Sample.now
+    func planned() -> NoticePlanner { cold ? NoticePlanner(team: Sample.team, settings: NoticeSettings()) : planner }
     if scenario == "next" {
-        scenarioLoop(count(1, default: 10)) { _ = planner.next(in: state, after: Sample.now) }
+        scenarioLoop(count(1, default: 10)) { now += 1; _ = planned().next(in: state, after: now) }
     } else {
-        scenarioLoop(count(1, default: 10)) { _ = planner.due(in: state, from: Sample.now, through: Sample.now + 60) }
+        scenarioLoop(count(1, default: 10)) { now += 1; _ = planned().due(in: state, from: now, through: now + 60) }
     }
 case "fixture":
     // tandem-profile fixture <folder> <handoffs> <campaigns>: a state folder holding that state as a snapshot.
