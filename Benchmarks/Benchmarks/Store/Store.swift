@@ -115,6 +115,26 @@ let benchmarks: @Sendable () -> Void = {
         )
     }
 
+    // The same commit without the batch's copy of the team state: what BotLoop.handle would cost if it
+    // applied the outcome to the state in place.
+    Benchmark(
+        "Commit in place: new handoff (100k handoffs)",
+        configuration: durable,
+        closure: { benchmark in
+            for _ in benchmark.scaledIterations {
+                lab.message += 1
+                let outcome = handler.handle(
+                    Records.handoffCommand(lab.message, campaign: nil), state: lab.state.team, context: Sample.context(Sample.mia))
+                let written = try await lab.store!.append(Records.record(for: outcome, message: lab.message))
+                lab.state.apply(written)
+            }
+        },
+        setup: {
+            try await lab.open("commit-in-place", state: StoredState(team: Sample.state(campaigns: 1_000, handoffs: 100_000)))
+        },
+        teardown: { lab.close() }
+    )
+
     var compactConfiguration = big
     compactConfiguration.metrics.append(Metric.snapshotMB)
     Benchmark(
