@@ -45,4 +45,21 @@ struct LargeStateTests {
         #expect(campaign.contains("(45)"))
         #expect(campaign.matches(of: /H-(\d+)/).compactMap { Int($0.output.1) } == Array((16...45).reversed()))
     }
+
+    /// The per-campaign positions are what a scan finds, also after the state went through JSON.
+    @Test func handoffPositionsPerCampaign() throws {
+        var talk = Conversation()
+        for n in 1...12 {
+            _ = talk.handOff()
+            if n % 4 == 0 { talk.say("handoff \"Lead \(n)\" to queue consent=yes campaign=year-end-upgrade", as: Fixtures.leo) }
+            if n % 5 == 0 { talk.say("handoff \"Lead \(n)\" to queue consent=yes", as: Fixtures.leo) }
+        }
+        let decoded = try JSONDecoder().decode(TeamState.self, from: JSONEncoder().encode(talk.state))
+        for state in [talk.state, decoded] {
+            for id in ["spring-launch", "year-end-upgrade", "summer-retail", "SPRING-LAUNCH"] {
+                #expect(state.handoffPositions(campaign: id) == state.handoffs.indices.filter { state.handoffs[$0].campaign == id })
+            }
+        }
+        #expect(talk.state.handoffPositions(campaign: "year-end-upgrade").count == 3)
+    }
 }

@@ -14,6 +14,8 @@ public struct TeamState: Codable, Sendable, Equatable {
     public private(set) var handoffs: [Handoff] = []
     /// Positions of pending and accepted handoffs: lists of open work never scan closed history.
     public private(set) var openHandoffs: Set<Int> = []
+    /// Positions of the handoffs of each campaign id, oldest first (a handoff's campaign never changes).
+    private var handoffsByCampaign: [String: [Int]] = [:]
 
     /// Meetings in the order they were scheduled; `M-n` is at position n - 1.
     public private(set) var meetings: [Meeting] = []
@@ -34,6 +36,11 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// `H-42`, `h-42` or `42`.
     public func handoff(id: String) -> Handoff? {
         handoffPosition(id).map { handoffs[$0] }
+    }
+
+    /// Positions in `handoffs` of the handoffs for the campaign with exactly this id, oldest first.
+    public func handoffPositions(campaign id: String) -> [Int] {
+        handoffsByCampaign[id] ?? []
     }
 
     /// The id the next handoff gets.
@@ -72,6 +79,7 @@ public struct TeamState: Codable, Sendable, Equatable {
         case .leadHandedOff(let handoff):
             guard handoff.id == nextHandoffID else { return }
             openHandoffs.insert(handoffs.count)
+            if let campaign = handoff.campaign { handoffsByCampaign[campaign, default: []].append(handoffs.count) }
             handoffs.append(handoff)
         case .handoffAccepted(let step): transition(step, to: .accepted)
         case .handoffRejected(let step): transition(step, to: .rejected)

@@ -63,12 +63,11 @@ public struct NoticePlanner: Sendable {
         } else {
             notices = reminders(of: state.meetings, from: from, through: through)
         }
-        for i in state.openHandoffs {
-            let handoff = state.handoffs[i]
-            guard handoff.status == .pending else { continue }
+        // Fields read in place: copying each open handoff (a retain of every string) cost milliseconds.
+        for i in state.openHandoffs where state.handoffs[i].status == .pending {
             for level in 1...2 {
-                let at = escalationTime(handoff, level: level)
-                if at >= from && at <= through { notices.append(escalation(handoff, level: level, at: at)) }
+                let at = escalationTime(due: state.handoffs[i].firstTouchDue, level: level)
+                if at >= from && at <= through { notices.append(escalation(id: state.handoffs[i].id, level: level, at: at)) }
             }
         }
         if team.jointChannel != nil {
@@ -99,8 +98,9 @@ public struct NoticePlanner: Sendable {
             considerReminders(in: state, after: after, consider)
         }
         for i in state.openHandoffs where state.handoffs[i].status == .pending {
-            let handoff = state.handoffs[i]
-            for level in 1...2 { consider(escalationTime(handoff, level: level), key: escalationKey(handoff, level)) }
+            for level in 1...2 {
+                consider(escalationTime(due: state.handoffs[i].firstTouchDue, level: level), key: escalationKey(id: state.handoffs[i].id, level))
+            }
         }
         if team.jointChannel != nil {
             var day = Day(after, in: team.zone)
@@ -161,14 +161,15 @@ public struct NoticePlanner: Sendable {
             kind: .meetingReminder(meeting: meeting.id, occurrence: occurrence, minutesBefore: minutes))
     }
 
-    func escalationTime(_ handoff: Handoff, level: Int) -> Date {
-        level == 1 ? handoff.firstTouchDue : handoff.firstTouchDue + Double(settings.escalateToLeadAfterMinutes) * 60
+    /// When a handoff whose first touch is due at `due` escalates to `level`.
+    func escalationTime(due: Date, level: Int) -> Date {
+        level == 1 ? due : due + Double(settings.escalateToLeadAfterMinutes) * 60
     }
 
-    func escalationKey(_ handoff: Handoff, _ level: Int) -> String { "sla:\(handoff.id):\(level)" }
+    func escalationKey(id: String, _ level: Int) -> String { "sla:\(id):\(level)" }
 
-    func escalation(_ handoff: Handoff, level: Int, at: Date) -> DueNotice {
-        DueNotice(key: escalationKey(handoff, level), at: at, kind: .escalation(handoff: handoff.id, level: level))
+    func escalation(id: String, level: Int, at: Date) -> DueNotice {
+        DueNotice(key: escalationKey(id: id, level), at: at, kind: .escalation(handoff: id, level: level))
     }
 
     func reportKey(_ day: Day) -> String { "report:\(day)" }
