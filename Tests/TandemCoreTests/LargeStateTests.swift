@@ -62,4 +62,31 @@ struct LargeStateTests {
         }
         #expect(talk.state.handoffPositions(campaign: "year-end-upgrade").count == 3)
     }
+
+    /// The open handoffs per assignee and per marketer are what a scan of the open ones finds, through
+    /// accepts, rejects, reassignments, recycling and a JSON round trip.
+    @Test func openHandoffsPerAssigneeAndMarketer() throws {
+        var talk = Conversation()
+        for n in 1...16 { _ = talk.handOff(to: n % 3 == 0 ? "queue" : n % 3 == 1 ? "@sam" : "@jonas") }
+        talk.say("handoff accept H-1", as: Fixtures.sam)
+        talk.say("handoff reject H-4 no-budget", as: Fixtures.sam)
+        talk.say("handoff reassign H-2 to @sam", as: Fixtures.priya)
+        talk.say("handoff reassign H-5 to queue", as: Fixtures.priya)
+        talk.say("handoff accept H-3", as: Fixtures.priya)
+        talk.say("handoff won H-1", as: Fixtures.sam)
+        talk.say("handoff recycle H-4 bad-timing", as: Fixtures.leo)
+        talk.say("handoff \"Mia's lead\" to @jonas consent=yes", as: Fixtures.mia)
+        let decoded = try JSONDecoder().decode(TeamState.self, from: JSONEncoder().encode(talk.state))
+        for state in [talk.state, decoded] {
+            for assignee in ["sam", "jonas", "priya", nil] as [String?] {
+                #expect(state.openHandoffPositions(assignee: assignee) == state.openHandoffs.filter { state.handoffs[$0].assignee == assignee })
+            }
+            for marketer in ["leo", "mia", "sam"] {
+                #expect(state.openHandoffPositions(from: marketer) == state.openHandoffs.filter { state.handoffs[$0].from == marketer })
+            }
+        }
+        #expect(talk.state.openHandoffPositions(from: "mia").count == 1)
+        let mine = talk.say("handoffs mine", as: Fixtures.mia).replies[0].body.plainText
+        #expect(mine.contains("H-17") && !mine.contains("H-16"))
+    }
 }

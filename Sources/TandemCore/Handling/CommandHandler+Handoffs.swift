@@ -202,8 +202,9 @@ extension CommandHandler {
         switch filter {
         case .mine:
             title = language.pick("Your open handoffs", "Deine offenen Übergaben")
-            let isSales = me.roles.contains(.sales)
-            positions = open { $0.pointee.assignee == me.id || ($0.pointee.from == me.id && !isSales) }
+            var mine = state.openHandoffPositions(assignee: me.id)
+            if !me.roles.contains(.sales) { mine.formUnion(state.openHandoffPositions(from: me.id)) }
+            positions = Array(mine)
         case .open:
             title = language.pick("Open handoffs", "Offene Übergaben")
             positions = Array(state.openHandoffs)
@@ -223,7 +224,7 @@ extension CommandHandler {
                     .text(language.pick(". Try ", " nicht. Versuch ")), .code(language.pick("handoffs open", "übergaben offen"))))
             }
             title = language.pick("Open handoffs of ", "Offene Übergaben von ") + member.name
-            positions = open { $0.pointee.assignee == member.id }
+            positions = Array(state.openHandoffPositions(assignee: member.id))
         }
         guard !positions.isEmpty else {
             return .reply(RichText.paragraph(.bold([.text(title)]), .text(": " + language.pick("none.", "keine."))))

@@ -16,6 +16,10 @@ public struct TeamState: Codable, Sendable, Equatable {
     public private(set) var openHandoffs: Set<Int> = []
     /// Positions of the handoffs of each campaign id, oldest first (a handoff's campaign never changes).
     private var handoffsByCampaign: [String: [Int]] = [:]
+    /// Positions of the open handoffs of each assignee (nil: the sales queue) and of each marketer who made
+    /// them: "my handoffs" without reading every open handoff.
+    private var openByAssignee: [String?: Set<Int>] = [:]
+    private var openByMarketer: [String: Set<Int>] = [:]
 
     /// Meetings in the order they were scheduled; `M-n` is at position n - 1.
     public private(set) var meetings: [Meeting] = []
@@ -41,6 +45,16 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// Positions in `handoffs` of the handoffs for the campaign with exactly this id, oldest first.
     public func handoffPositions(campaign id: String) -> [Int] {
         handoffsByCampaign[id] ?? []
+    }
+
+    /// Positions of the open handoffs assigned to `assignee` (nil: the sales queue).
+    public func openHandoffPositions(assignee: String?) -> Set<Int> {
+        openByAssignee[assignee] ?? []
+    }
+
+    /// Positions of the open handoffs that `marketer` handed off.
+    public func openHandoffPositions(from marketer: String) -> Set<Int> {
+        openByMarketer[marketer] ?? []
     }
 
     /// The id the next handoff gets.
@@ -81,6 +95,7 @@ public struct TeamState: Codable, Sendable, Equatable {
             openHandoffs.insert(handoffs.count)
             if let campaign = handoff.campaign { handoffsByCampaign[campaign, default: []].append(handoffs.count) }
             handoffs.append(handoff)
+            trackOpen(handoffs.count - 1, was: nil)
         case .handoffAccepted(let step): transition(step, to: .accepted)
         case .handoffRejected(let step): transition(step, to: .rejected)
         case .handoffWon(let step): transition(step, to: .won)
@@ -125,8 +140,24 @@ public struct TeamState: Codable, Sendable, Equatable {
 
     private mutating func transition(_ step: HandoffStep, to status: Handoff.Status) {
         guard let i = handoffPosition(step.handoff) else { return }
-        handoffs[i] = Self.transitioned(handoffs[i], step, to: status)
+        let before = handoffs[i]
+        handoffs[i] = Self.transitioned(before, step, to: status)
         if status.isOpen { openHandoffs.insert(i) } else { openHandoffs.remove(i) }
+        trackOpen(i, was: before)
+    }
+
+    /// Keeps `openByAssignee` and `openByMarketer` in step with the handoff at `i`, which was `old` before.
+    private mutating func trackOpen(_ i: Int, was old: Handoff?) {
+        if let old, old.status.isOpen {
+            openByAssignee[old.assignee]?.remove(i)
+            if openByAssignee[old.assignee]?.isEmpty == true { openByAssignee[old.assignee] = nil }
+            openByMarketer[old.from]?.remove(i)
+            if openByMarketer[old.from]?.isEmpty == true { openByMarketer[old.from] = nil }
+        }
+        if handoffs[i].status.isOpen {
+            openByAssignee[handoffs[i].assignee, default: []].insert(i)
+            openByMarketer[handoffs[i].from, default: []].insert(i)
+        }
     }
 
     /// The handoff `event` changes, as `apply(event)` would leave it; nil when the event changes no handoff.
@@ -179,6 +210,9 @@ public struct TeamState: Codable, Sendable, Equatable {
         sentNotices = try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? []
         // Decoded handoffs carry their status already; rebuild the open set from it.
         openHandoffs = Set(handoffs.indices.filter { handoffs[$0].status.isOpen })
+        openByAssignee = [:]
+        openByMarketer = [:]
+        for i in openHandoffs { trackOpen(i, was: nil) }
     }
 
     public func encode(to encoder: any Encoder) throws {
