@@ -53,6 +53,14 @@ case "next", "due":
     } else {
         scenarioLoop(count(1, default: 10)) { now += 1; _ = planned().due(in: state, from: now, through: now + 60) }
     }
+case "stats":
+    // What the big benchmark state holds: open handoffs, per assignee, overdue, campaign search hits.
+    let state = Sample.state(campaigns: 10_000, handoffs: 100_000)
+    let open = state.openHandoffs
+    print("handoffs \(state.handoffs.count), open \(open.count), pending \(open.filter { state.handoffs[$0].status == .pending }.count)")
+    for who in ["sam", "jonas", nil] as [String?] { print("open for \(who ?? "queue"): \(state.openHandoffPositions(assignee: who).count)") }
+    print("overdue at now: \(open.filter { state.handoffs[$0].isOverdue(at: Sample.now) }.count)")
+    for q in ["spring", "webinar", "maint", "roadhsow"] { print("search '\(q)': \(state.campaignSearch.search(q).count) hits") }
 case "fixture":
     // tandem-profile fixture <folder> <handoffs> <campaigns>: a state folder holding that state as a snapshot.
     let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
