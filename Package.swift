@@ -5,7 +5,10 @@ let package = Package(
     name: "Tandem",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "tandem", targets: ["tandem"])
+        .executable(name: "tandem", targets: ["tandem"]),
+        // For the benchmark package in Benchmarks/, which depends on this one by path.
+        .library(name: "TandemCore", targets: ["TandemCore"]),
+        .library(name: "TandemStore", targets: ["TandemStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

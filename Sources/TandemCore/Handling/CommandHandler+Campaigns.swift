@@ -61,7 +61,7 @@ extension CommandHandler {
             return campaignSearch(id, state: state, context: context)
         }
         var text = CampaignText(campaign: campaign, language: context.language, today: today(context)).brief
-        let stats = HandoffStats(state.handoffs.lazy.filter { $0.campaign == campaign.id }, now: context.now)
+        let stats = HandoffStats(state.handoffPositions(campaign: campaign.id).lazy.map { state.handoffs[$0] }, now: context.now)
         if stats.handedOff > 0 { text.add(StatsText.line(stats, context.language)) }
         return .reply(text)
     }

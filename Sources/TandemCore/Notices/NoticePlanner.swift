@@ -38,6 +38,9 @@ public struct DueNotice: Sendable, Equatable {
 public struct NoticePlanner: Sendable {
     public let team: Team
     public let settings: NoticeSettings
+    /// Meeting reminders of a window around the last question, reused while the meetings' schedules stay the
+    /// same (see ``ReminderTimeline``). Shared by copies of this planner. Answers are the same with or without it.
+    let timeline = ReminderTimeline()
 
     public init(team: Team, settings: NoticeSettings) {
         self.team = team
@@ -51,21 +54,20 @@ public struct NoticePlanner: Sendable {
     /// Unsent notices due in the closed window [from, through], in time order.
     public func due(in state: TeamState, from: Date, through: Date) -> [DueNotice] {
         guard from <= through else { return [] }
-        var notices: [DueNotice] = []
-        for meeting in state.meetings where !meeting.cancelled {
-            for minutes in meeting.reminderMinutes {
-                let shift = Double(minutes) * 60
-                for occurrence in meeting.schedule.occurrences(from: from + shift, to: through + shift + 0.001) {
-                    notices.append(reminder(meeting, occurrence, minutes))
-                }
-            }
+        var notices: [DueNotice]
+        // Short windows (the scheduler's) from the timeline; wide ones (missed notices at start-up) directly.
+        if let cached = timeline.reminders(
+            of: state.meetings, from: from, through: through, building: { reminders(of: $0, from: $1, through: $2) })
+        {
+            notices = cached
+        } else {
+            notices = reminders(of: state.meetings, from: from, through: through)
         }
-        for i in state.openHandoffs {
-            let handoff = state.handoffs[i]
-            guard handoff.status == .pending else { continue }
+        // Fields read in place: copying each open handoff (a retain of every string) cost milliseconds.
+        for i in state.openHandoffs where state.handoffs[i].status == .pending {
             for level in 1...2 {
-                let at = escalationTime(handoff, level: level)
-                if at >= from && at <= through { notices.append(escalation(handoff, level: level, at: at)) }
+                let at = escalationTime(due: state.handoffs[i].firstTouchDue, level: level)
+                if at >= from && at <= through { notices.append(escalation(id: state.handoffs[i].id, level: level, at: at)) }
             }
         }
         if team.jointChannel != nil {
@@ -87,25 +89,18 @@ public struct NoticePlanner: Sendable {
             guard let date, date > after, best.map({ date < $0 }) ?? true, !state.sentNotices.contains(key()) else { return }
             best = date
         }
-        for meeting in state.meetings where !meeting.cancelled {
-            for minutes in meeting.reminderMinutes {
-                let shift = Double(minutes) * 60
-                // The next occurrence whose reminder is after `after`; if that one was sent already, the one after.
-                var probe = after + shift + 0.001
-                for _ in 0..<3 {
-                    guard let occurrence = meeting.schedule.nextOccurrence(atOrAfter: probe) else { break }
-                    let notice = reminder(meeting, occurrence, minutes)
-                    if !state.sentNotices.contains(notice.key) {
-                        consider(notice.at, key: notice.key)
-                        break
-                    }
-                    probe = occurrence + 1
-                }
-            }
+        if let first = timeline.firstReminder(
+            of: state.meetings, after: after, unless: state.sentNotices, building: { reminders(of: $0, from: $1, through: $2) })
+        {
+            // The earliest unsent reminder of any meeting: what the scan below finds, without the scan.
+            consider(first.at, key: first.key)
+        } else {
+            considerReminders(in: state, after: after, consider)
         }
         for i in state.openHandoffs where state.handoffs[i].status == .pending {
-            let handoff = state.handoffs[i]
-            for level in 1...2 { consider(escalationTime(handoff, level: level), key: escalationKey(handoff, level)) }
+            for level in 1...2 {
+                consider(escalationTime(due: state.handoffs[i].firstTouchDue, level: level), key: escalationKey(id: state.handoffs[i].id, level))
+            }
         }
         if team.jointChannel != nil {
             var day = Day(after, in: team.zone)
@@ -123,6 +118,41 @@ public struct NoticePlanner: Sendable {
         return best
     }
 
+    /// Every meeting's first unsent reminder after `after`: the scan `next` falls back to when the timeline
+    /// has no unsent reminder after `after`.
+    func considerReminders(in state: TeamState, after: Date, _ consider: (Date?, @autoclosure () -> String) -> Void) {
+        for meeting in state.meetings where !meeting.cancelled {
+            for minutes in meeting.reminderMinutes {
+                let shift = Double(minutes) * 60
+                // The next occurrence whose reminder is after `after`; if that one was sent already, the one after.
+                var probe = after + shift + 0.001
+                for _ in 0..<3 {
+                    guard let occurrence = meeting.schedule.nextOccurrence(atOrAfter: probe) else { break }
+                    let notice = reminder(meeting, occurrence, minutes)
+                    if !state.sentNotices.contains(notice.key) {
+                        consider(notice.at, notice.key)
+                        break
+                    }
+                    probe = occurrence + 1
+                }
+            }
+        }
+    }
+
+    /// The reminders of `meetings` due in [from, through] (sent or not), sorted by time and key.
+    func reminders(of meetings: [Meeting], from: Date, through: Date) -> [DueNotice] {
+        var notices: [DueNotice] = []
+        for meeting in meetings where !meeting.cancelled {
+            for minutes in meeting.reminderMinutes {
+                let shift = Double(minutes) * 60
+                for occurrence in meeting.schedule.occurrences(from: from + shift, to: through + shift + 0.001) {
+                    notices.append(reminder(meeting, occurrence, minutes))
+                }
+            }
+        }
+        return notices.sorted { ($0.at, $0.key) < ($1.at, $1.key) }
+    }
+
     // MARK: - Keys and times
 
     func reminder(_ meeting: Meeting, _ occurrence: Date, _ minutes: Int) -> DueNotice {
@@ -131,14 +161,15 @@ public struct NoticePlanner: Sendable {
             kind: .meetingReminder(meeting: meeting.id, occurrence: occurrence, minutesBefore: minutes))
     }
 
-    func escalationTime(_ handoff: Handoff, level: Int) -> Date {
-        level == 1 ? handoff.firstTouchDue : handoff.firstTouchDue + Double(settings.escalateToLeadAfterMinutes) * 60
+    /// When a handoff whose first touch is due at `due` escalates to `level`.
+    func escalationTime(due: Date, level: Int) -> Date {
+        level == 1 ? due : due + Double(settings.escalateToLeadAfterMinutes) * 60
     }
 
-    func escalationKey(_ handoff: Handoff, _ level: Int) -> String { "sla:\(handoff.id):\(level)" }
+    func escalationKey(id: String, _ level: Int) -> String { "sla:\(id):\(level)" }
 
-    func escalation(_ handoff: Handoff, level: Int, at: Date) -> DueNotice {
-        DueNotice(key: escalationKey(handoff, level), at: at, kind: .escalation(handoff: handoff.id, level: level))
+    func escalation(id: String, level: Int, at: Date) -> DueNotice {
+        DueNotice(key: escalationKey(id: id, level), at: at, kind: .escalation(handoff: id, level: level))
     }
 
     func reportKey(_ day: Day) -> String { "report:\(day)" }

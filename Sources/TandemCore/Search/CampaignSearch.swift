@@ -18,6 +18,17 @@ public struct CampaignSearchIndex: Sendable, Equatable {
     /// The distinct words, sorted, for prefix search.
     private var vocabulary: [String] = []
     private var documentWords: [[String]] = []
+    /// The vocabulary again, for typo look-up: grouped by length in unicode scalars and sorted within a group,
+    /// each word with its scalars and `TextFolding.scalarMask`, so a typo search compares integers for most
+    /// words and allocates nothing per word.
+    private var typoCandidates: [[TypoCandidate]] = []
+
+    struct TypoCandidate: Sendable, Equatable {
+        var word: String
+        var characters: Int
+        var scalars: [Unicode.Scalar]
+        var mask: UInt64
+    }
 
     /// Words that carry no meaning in a campaign question.
     static let stopWords: Set<String> = [
@@ -52,6 +63,7 @@ public struct CampaignSearchIndex: Sendable, Equatable {
             if postings[word] == nil {
                 postings[word] = [:]
                 vocabulary.insert(word, at: lowerBound(of: word))
+                addTypoCandidate(word)
             }
             postings[word]![position] = weight
         }
@@ -77,14 +89,10 @@ public struct CampaignSearchIndex: Sendable, Equatable {
                 for token in prefixed(by: word) where token != word { credit(token, 0.8) }
             }
             if best.isEmpty {
-                let allowance = TextFolding.typoAllowance(forLength: word.count)
+                let length = word.count
+                let allowance = TextFolding.typoAllowance(forLength: length)
                 if allowance > 0 {
-                    for token in vocabulary
-                    where abs(token.count - word.count) <= allowance
-                        && TextFolding.distance(token, word, limit: allowance) <= allowance
-                    {
-                        credit(token, 0.6)
-                    }
+                    for token in typoMatches(of: word, characters: length, allowance: allowance) { credit(token, 0.6) }
                 }
             }
             for (doc, score) in best {
@@ -106,6 +114,38 @@ public struct CampaignSearchIndex: Sendable, Equatable {
     func contains(word: String) -> Bool {
         let i = lowerBound(of: word)
         return i < vocabulary.count && vocabulary[i] == word
+    }
+
+    /// Vocabulary words within `allowance` typos of `word` (`characters` long): the same words as testing every
+    /// word of the vocabulary with `TextFolding.distance`, but only words of a near length whose scalar masks
+    /// allow it get the real test.
+    private func typoMatches(of word: String, characters: Int, allowance: Int) -> [String] {
+        let scalars = Array(word.unicodeScalars)
+        let mask = TextFolding.scalarMask(scalars)
+        var matches: [String] = []
+        let lengths = max(0, scalars.count - allowance)...(scalars.count + allowance)
+        for length in lengths where length < typoCandidates.count {
+            for candidate in typoCandidates[length]
+            where abs(candidate.characters - characters) <= allowance
+                && TextFolding.distanceLowerBound(candidate.mask, mask) <= allowance
+                && TextFolding.distance(candidate.scalars, scalars, limit: allowance) <= allowance
+            {
+                matches.append(candidate.word)
+            }
+        }
+        return matches
+    }
+
+    private mutating func addTypoCandidate(_ word: String) {
+        let scalars = Array(word.unicodeScalars)
+        while typoCandidates.count <= scalars.count { typoCandidates.append([]) }
+        let candidate = TypoCandidate(word: word, characters: word.count, scalars: scalars, mask: TextFolding.scalarMask(scalars))
+        var low = 0, high = typoCandidates[scalars.count].count
+        while low < high {
+            let mid = (low + high) / 2
+            if typoCandidates[scalars.count][mid].word < word { low = mid + 1 } else { high = mid }
+        }
+        typoCandidates[scalars.count].insert(candidate, at: low)
     }
 
     private func lowerBound(of word: String) -> Int {

@@ -43,28 +43,64 @@ public enum TextFolding {
 
     /// Damerau–Levenshtein (optimal string alignment) distance, giving up above `limit`.
     public static func distance(_ a: String, _ b: String, limit: Int) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        distance(Array(a.unicodeScalars), Array(b.unicodeScalars), limit: limit)
+    }
+
+    /// `distance` over unicode scalars, for callers that keep the scalars of words they compare often.
+    /// Its rows are a temporary allocation (on the stack when small enough), not three arrays.
+    public static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
         if abs(a.count - b.count) > limit { return limit + 1 }
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var prevPrev = [Int](repeating: 0, count: b.count + 1)
-        var prev = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            var rowMin = current[0]
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(prev[j] + 1, current[j - 1] + 1, prev[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    value = min(value, prevPrev[j - 2] + 1)
-                }
-                current[j] = value
-                rowMin = min(rowMin, value)
+        let width = b.count + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            var prevPrev = rows.baseAddress!
+            var prev = prevPrev + width
+            var current = prev + width
+            for j in 0..<width {
+                prevPrev[j] = 0
+                prev[j] = j
+                current[j] = 0
             }
-            if rowMin > limit { return limit + 1 }
-            (prevPrev, prev, current) = (prev, current, prevPrev)
+            for i in 1...a.count {
+                current[0] = i
+                var rowMin = current[0]
+                for j in 1...b.count {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var value = min(prev[j] + 1, current[j - 1] + 1, prev[j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        value = min(value, prevPrev[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMin = min(rowMin, value)
+                }
+                if rowMin > limit { return limit + 1 }
+                (prevPrev, prev, current) = (prev, current, prevPrev)
+            }
+            return prev[b.count]
         }
-        return prev[b.count]
+    }
+
+    /// A set of the scalars of a word, folded to 64 bits (`a`–`z` and `0`–`9` each get their own bit). A scalar
+    /// of one word whose bit the other lacks costs at least one edit, so the larger of the two counts of such
+    /// bits is a lower bound of `distance`: a cheap test that rules most words out before the real one.
+    public static func scalarMask(_ scalars: [Unicode.Scalar]) -> UInt64 {
+        var mask: UInt64 = 0
+        for scalar in scalars {
+            let v = scalar.value
+            let bit: UInt32 =
+                switch v {
+                case 0x30...0x39: v - 0x30
+                case 0x61...0x7A: v - 0x61 + 10
+                default: 36 + v % 28
+                }
+            mask |= 1 << UInt64(bit)
+        }
+        return mask
+    }
+
+    /// The lower bound of `distance` that two words' `scalarMask`s give.
+    public static func distanceLowerBound(_ a: UInt64, _ b: UInt64) -> Int {
+        max((a & ~b).nonzeroBitCount, (b & ~a).nonzeroBitCount)
     }
 
     /// How many typos a word of this length may carry and still match.

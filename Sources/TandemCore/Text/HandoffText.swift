@@ -24,7 +24,10 @@ struct HandoffText {
         let weekday = ((c.weekday ?? 1) - 1) % 7
         let day = Day(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
         let date = DateText.day(day, reader.language)
-        return String(format: "%@ %@, %02d:%02d", reader.language == .de ? de[weekday] : en[weekday], date, c.hour ?? 0, c.minute ?? 0)
+        // Not String(format:): on Linux it goes through CFString and costs as much as the rest of a list line.
+        func twoDigits(_ n: Int) -> String { n < 10 && n >= 0 ? "0\(n)" : "\(n)" }
+        return (reader.language == .de ? de[weekday] : en[weekday]) + " " + date + ", " + twoDigits(c.hour ?? 0) + ":"
+            + twoDigits(c.minute ?? 0)
     }
 
     /// "Berlin" for Europe/Berlin: enough to tell readers in other zones which clock is meant.

@@ -47,7 +47,8 @@ public struct StandardReport: Sendable {
             text.add(StatsText.line(total, l))
         }
 
-        let overdue = state.openHandoffs.map { state.handoffs[$0] }.filter { $0.isOverdue(at: now) }
+        // Only the overdue ones are copied: copying every open handoff costs milliseconds in a big state.
+        let overdue = state.openHandoffs.sorted().filter { state.handoffs[$0].isOverdue(at: now) }.map { state.handoffs[$0] }
         text.add(.bold([.text(l.pick("Overdue handoffs", "Überfällige Übergaben") + " (\(overdue.count))")]))
         if !overdue.isEmpty {
             let byRep = Dictionary(grouping: overdue) { $0.assignee ?? "queue" }

@@ -1,0 +1,86 @@
+import BenchmarkSupport
+import Foundation
+import TandemCore
+import TandemStore
+
+// Runs one benchmark scenario in a plain loop, for profilers (valgrind --tool=callgrind, perf), which cannot
+// follow the benchmark tool's child processes. The data is built before the loop; profile with
+// `--toggle-collect='*scenario*'` or subtract the setup.
+//
+//   swift build --package-path Benchmarks -c release --product tandem-profile
+//   valgrind --tool=callgrind Benchmarks/.build/release/tandem-profile search roadhsow 20
+
+let args = CommandLine.arguments.dropFirst()
+guard let scenario = args.first else {
+    print("usage: tandem-profile search <query> [n] | handle <command> [n] | next [n] | due [n]")
+    exit(2)
+}
+
+@inline(never)
+func scenarioLoop(_ n: Int, _ body: () -> Void) {
+    let start = ContinuousClock.now
+    for _ in 0..<n { body() }
+    let elapsed = ContinuousClock.now - start
+    print("\(n) runs, \(elapsed / n) each")
+}
+
+func count(_ i: Int, default d: Int) -> Int { args.count > i ? Int(args[args.startIndex + i]) ?? d : d }
+
+switch scenario {
+case "search":
+    let state = Sample.state(campaigns: 10_000, handoffs: 0)
+    let query = args.count > 1 ? args[args.startIndex + 1] : "roadhsow"
+    print("hits: \(state.campaignSearch.search(query).count)")
+    scenarioLoop(count(2, default: 100)) { _ = state.campaignSearch.search(query) }
+case "handle":
+    let state = Sample.state(campaigns: 10_000, handoffs: 100_000)
+    let handler = CommandHandler(team: Sample.team)
+    let text = args.count > 1 ? args[args.startIndex + 1] : "handoff accept H-99999"
+    let context = Sample.context(Sample.priya)
+    print(handler.handle(text, state: state, context: context).replies.first.map { "\($0.body)".prefix(300) } ?? "")
+    scenarioLoop(count(2, default: 100)) { _ = handler.handle(text, state: state, context: context) }
+case "next", "due":
+    let state = Sample.withMeetings(10_000)
+    let planner = NoticePlanner(team: Sample.team, settings: NoticeSettings())
+    print("next: \(String(describing: planner.next(in: state, after: Sample.now)))")
+    print("due: \(planner.due(in: state, from: Sample.now, through: Sample.now + 60).count) in a minute")
+    // `cold` as the third argument: a new planner each time (no timeline yet).
+    let cold = args.count > 2 && args[args.startIndex + 2] == "cold"
+    var now = Sample.now
+    func planned() -> NoticePlanner { cold ? NoticePlanner(team: Sample.team, settings: NoticeSettings()) : planner }
+    if scenario == "next" {
+        scenarioLoop(count(1, default: 10)) { now += 1; _ = planned().next(in: state, after: now) }
+    } else {
+        scenarioLoop(count(1, default: 10)) { now += 1; _ = planned().due(in: state, from: now, through: now + 60) }
+    }
+case "stats":
+    // What the big benchmark state holds: open handoffs, per assignee, overdue, campaign search hits.
+    let state = Sample.state(campaigns: 10_000, handoffs: 100_000)
+    let open = state.openHandoffs
+    print("handoffs \(state.handoffs.count), open \(open.count), pending \(open.filter { state.handoffs[$0].status == .pending }.count)")
+    for who in ["sam", "jonas", nil] as [String?] { print("open for \(who ?? "queue"): \(state.openHandoffPositions(assignee: who).count)") }
+    print("overdue at now: \(open.filter { state.handoffs[$0].isOverdue(at: Sample.now) }.count)")
+    for q in ["spring", "webinar", "maint", "roadhsow"] { print("search '\(q)': \(state.campaignSearch.search(q).count) hits") }
+case "fixture":
+    // tandem-profile fixture <folder> <handoffs> <campaigns>: a state folder holding that state as a snapshot.
+    let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
+    let state = StoredState(team: Sample.state(campaigns: count(3, default: 1_000), handoffs: count(2, default: 10_000)))
+    let store = JournalStore(folder: try StateFolder(path: path))
+    _ = try await store.load()
+    try await store.compact(state)
+    print("wrote \(path)/snapshot.json")
+case "load", "compact":
+    // tandem-profile load|compact <folder> [n]
+    let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
+    let n = count(2, default: 1)
+    let start = ContinuousClock.now
+    for _ in 0..<n {
+        let store = JournalStore(folder: try StateFolder(path: path))
+        let (state, _) = try await store.load()
+        if scenario == "compact" { try await store.compact(state) }
+    }
+    print("\(n) runs, \((ContinuousClock.now - start) / n) each")
+default:
+    print("unknown scenario \(scenario)")
+    exit(2)
+}
