@@ -75,12 +75,19 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         let words = all.filter { !Self.stopWords.contains($0) }
         let queryWords = words.isEmpty ? all : words
         guard !queryWords.isEmpty else { return [] }
-        var scores: [Int: Double] = [:]
-        var matched: [Int: Int] = [:]
+        // Per-document tallies in arrays indexed by position, with lists of the positions touched: a common word
+        // matches hundreds of briefs, and hashing each into dictionaries was most of the cost of a search.
+        let count = documentWords.count
+        var scores = [Double](repeating: 0, count: count)
+        var matched = [Int](repeating: 0, count: count)
+        var hits: [Int] = []
+        var best = [Double](repeating: 0, count: count)  // this word's best credit per document; weights are > 0
+        var credited: [Int] = []
         for word in queryWords {
-            var best: [Int: Double] = [:]
             func credit(_ token: String, _ factor: Double) {
-                for (doc, weight) in postings[token] ?? [:] where best[doc, default: 0] < weight * factor {
+                guard let documents = postings[token] else { return }
+                for (doc, weight) in documents where best[doc] < weight * factor {
+                    if best[doc] == 0 { credited.append(doc) }
                     best[doc] = weight * factor
                 }
             }
@@ -88,20 +95,23 @@ public struct CampaignSearchIndex: Sendable, Equatable {
             if word.count >= 3 {
                 for token in prefixed(by: word) where token != word { credit(token, 0.8) }
             }
-            if best.isEmpty {
+            if credited.isEmpty {
                 let length = word.count
                 let allowance = TextFolding.typoAllowance(forLength: length)
                 if allowance > 0 {
                     for token in typoMatches(of: word, characters: length, allowance: allowance) { credit(token, 0.6) }
                 }
             }
-            for (doc, score) in best {
-                scores[doc, default: 0] += score
-                matched[doc, default: 0] += 1
+            for doc in credited {
+                if matched[doc] == 0 { hits.append(doc) }
+                scores[doc] += best[doc]
+                matched[doc] += 1
+                best[doc] = 0
             }
+            credited.removeAll(keepingCapacity: true)
         }
-        return scores.map { doc, score in
-            Hit(position: doc, score: score, isComplete: matched[doc] == queryWords.count)
+        return hits.map { doc in
+            Hit(position: doc, score: scores[doc], isComplete: matched[doc] == queryWords.count)
         }.sorted { a, b in
             if a.isComplete != b.isComplete { return a.isComplete }
             if a.score != b.score { return a.score > b.score }
