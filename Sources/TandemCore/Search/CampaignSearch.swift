@@ -38,11 +38,9 @@ public struct CampaignSearchIndex: Sendable, Equatable {
 
     public init() {}
 
-    /// Indexes (or re-indexes) the campaign at `position`.
-    public mutating func index(_ campaign: Campaign, at position: Int) {
-        if position < documentWords.count {
-            for word in documentWords[position] { postings[word]?[position] = nil }
-        }
+    /// The folded words of a brief with how much each counts: id and name most, then tags, then the rest.
+    /// The best weight wins when a word appears in several fields.
+    public static func weightedWords(_ campaign: Campaign) -> [String: Double] {
         var weights: [String: Double] = [:]
         func add(_ text: String?, _ weight: Double) {
             guard let text else { return }
@@ -56,6 +54,15 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         add(campaign.objective, 0.5)
         campaign.keyMessages.forEach { add($0, 0.5) }
         add(campaign.offer?.promoCode, 1)
+        return weights
+    }
+
+    /// Indexes (or re-indexes) the campaign at `position`.
+    public mutating func index(_ campaign: Campaign, at position: Int) {
+        if position < documentWords.count {
+            for word in documentWords[position] { postings[word]?[position] = nil }
+        }
+        let weights = Self.weightedWords(campaign)
         let words = Array(weights.keys)
         while documentWords.count <= position { documentWords.append([]) }
         documentWords[position] = words
