@@ -107,41 +107,27 @@ struct JournalReader {
     // MARK: - Decoding
 
     static func decodeRecord(_ bytes: Data, path: String, line: Int) throws -> JournalRecord {
-        try checkVersion(bytes, path: path, line: line)
-        return try decode(JournalRecord.self, from: bytes, path: path, line: line)
+        try decodeVersioned(JournalRecord.self, from: bytes, path: path, line: line)
     }
 
     static func decodeSnapshot(_ data: Data, path: String) throws -> Snapshot {
-        try checkVersion(data, path: path, line: nil)
-        return SchemaVersion.migrate(try decode(Snapshot.self, from: data, path: path, line: nil))
+        SchemaVersion.migrate(try decodeVersioned(Snapshot.self, from: data, path: path, line: nil))
     }
 
-    /// Reads the version before anything else, so a newer schema is named as such and not as corruption.
-    private static func checkVersion(_ data: Data, path: String, line: Int?) throws {
-        let version = try decode(VersionProbe.self, from: data, path: path, line: line).version ?? 0
-        guard version <= SchemaVersion.current, version >= 0 else {
-            throw StoreError(.unsupportedVersion(version, line: line), path: path)
-        }
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String, line: Int?) throws -> T {
+    /// Parses once, reads the version before anything else (so a newer schema is named as such and not as
+    /// corruption), then decodes the whole.
+    /// - Parameter line: the journal line `data` is; nil for a whole file, whose errors name their own line.
+    private static func decodeVersioned<T: Decodable>(_ type: T.Type, from data: Data, path: String, line: Int?) throws -> T {
         do {
-            return try JSONDecoder.tandem.decode(type, from: data)
-        } catch let error as DecodingError {
-            throw StoreError(.corrupt(line: line), path: path, detail: describe(error))
-        } catch {
-            throw StoreError(.corrupt(line: line), path: path, detail: "\(error)")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func at(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-            return (path.isEmpty ? "" : "at \(path): ") + context.debugDescription
-        }
-        switch error {
-        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): return at(c)
-        @unknown default: return "\(error)"
+            return try StateJSONDecoder.withDocument(data) { document in
+                let version = try document.decode(VersionProbe.self).version ?? 0
+                guard version <= SchemaVersion.current, version >= 0 else {
+                    throw StoreError(.unsupportedVersion(version, line: line), path: path)
+                }
+                return try document.decode(type)
+            }
+        } catch let failure as StateJSONDecoder.Failure {
+            throw StoreError(.corrupt(line: line ?? failure.line), path: path, detail: failure.message)
         }
     }
 }

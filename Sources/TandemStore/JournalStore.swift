@@ -231,11 +231,3 @@ extension JSONEncoder {
         return e
     }()
 }
-
-extension JSONDecoder {
-    static let tandem: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
-        return d
-    }()
-}

@@ -77,9 +77,35 @@ final class RecoveryTests {
         let before = folder.contents()
 
         let error = try await #require(throws: StoreError.self) { try await self.folder.reload() }
-        #expect(error.kind == .corrupt(line: nil))
+        #expect(error.kind == .corrupt(line: 1))
         #expect(error.path == folder.file("snapshot.json"))
         #expect(error.description.contains("left the file untouched"))
+        #expect(folder.contents().filter { $0.key != "lock" } == before)
+    }
+
+    /// A value of the wrong type deep inside a pretty snapshot: the message names its line and its path.
+    @Test func aWrongValueInASnapshotIsNamedByLineAndPath() async throws {
+        let snapshot = """
+            {
+              "sequence" : 4,
+              "state" : {
+                "outbox" : [],
+                "team" : {
+                  "campaigns" : [
+                    { "id" : "spring", "name" : "Spring" },
+                    { "id" : "fall", "name" : 42 }
+                  ]
+                }
+              },
+              "version" : 1
+            }
+            """
+        try folder.write("snapshot.json", Data(snapshot.utf8))
+        let before = folder.contents()
+
+        let error = try await #require(throws: StoreError.self) { try await self.folder.reload() }
+        #expect(error.kind == .corrupt(line: 8))
+        #expect(error.description.contains(".state.team.campaigns[1].name"))
         #expect(folder.contents().filter { $0.key != "lock" } == before)
     }
 

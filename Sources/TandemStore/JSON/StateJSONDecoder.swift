@@ -1,0 +1,592 @@
+import Foundation
+import Synchronization
+import TandemCore
+
+/// Decodes the store's JSON (journal lines, snapshots) through `Codable`, several times faster than
+/// Foundation's `JSONDecoder`: the document is parsed once into a `JSONTape`, and containers look values up in
+/// the tape instead of building dictionaries. Dates are ISO 8601 strings, as the store writes them.
+///
+/// The models' `Codable` conformances stay the one definition of the format; this is only a faster engine.
+/// Errors name the line: a syntax error where reading stopped, a decoding error where the offending value is.
+enum StateJSONDecoder {
+    /// Why a document could not be decoded, and where.
+    struct Failure: Error, CustomStringConvertible {
+        /// Line in the document (from 1) of the value or byte at fault.
+        var line: Int
+        var message: String
+        var description: String { "line \(line): \(message)" }
+    }
+
+    /// Parses `data` once and hands `body` a document to decode types from (e.g. a version probe, then the whole).
+    static func withDocument<R>(_ data: Data, _ body: (Document) throws -> R) throws -> R {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> R in
+            let tape: JSONTape
+            do {
+                tape = try JSONTape(parsing: bytes)
+            } catch let error as JSONTape.SyntaxError {
+                throw Failure(line: lineNumber(in: bytes, at: error.offset), message: error.message)
+            }
+            let storage = TapeStorage(bytes: bytes, tape: tape)
+            // Decoders refer to the storage unowned (no reference counting per value): keep it alive here.
+            return try withExtendedLifetime(storage) { try body(Document(storage: storage)) }
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try withDocument(data) { try $0.decode(type) }
+    }
+
+    /// A parsed document; valid only inside `withDocument`'s closure.
+    struct Document {
+        fileprivate let storage: TapeStorage
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            do {
+                return try TapeDecoder(storage: storage, index: 0).decode(type)
+            } catch let error as DecodingError {
+                throw storage.failure(error)
+            }
+        }
+    }
+}
+
+/// The bytes and their tape, shared by every container of one decode.
+///
+/// The pointer is valid for the whole of `withDocument`'s closure, which decoders never outlive: `Decodable`
+/// initialisers consume their decoder and return values that hold no reference to it. Sendable because nothing
+/// in it changes after `init` (both properties are `let`, the bytes are only read), so the threads that
+/// decode parts of one long array (`SplittableArray`) may share it.
+private final class TapeStorage: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    let tape: JSONTape
+
+    init(bytes: UnsafeRawBufferPointer, tape: JSONTape) {
+        self.bytes = bytes
+        self.tape = tape
+    }
+
+    @inline(__always) func token(_ index: Int) -> JSONTape.Token { tape[index] }
+
+    func string(_ index: Int) -> String { JSONTape.string(tape[index], in: bytes) }
+
+    /// Whether the string token at `index` is exactly `key`'s text.
+    @inline(__always) func isKey(_ index: Int, _ key: String) -> Bool {
+        let token = tape[index]
+        if token.kind == .escapedString { return string(index) == key }
+        var key = key
+        return key.withUTF8 { isKey(token, $0) }
+    }
+
+    /// Compared byte by byte: keys are short and mostly differ in length or first byte, where a call to
+    /// `memcmp` would cost more than the comparison.
+    @inline(__always) func isKey(_ token: JSONTape.Token, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard token.kind == .plainString, utf8.count == Int(token.length) else { return false }
+        let start = Int(token.offset)
+        for n in 0..<utf8.count where bytes[start + n] != utf8[n] { return false }
+        return true
+    }
+
+    /// The coding path to the value at `target`, found by walking down from the root: kept out of the happy path,
+    /// where nobody asks for it.
+    func codingPath(to target: Int) -> [any CodingKey] {
+        var path: [any CodingKey] = []
+        var index = 0
+        while index != target {
+            let token = tape[index]
+            var child = index + 1
+            var found = false
+            for n in 0..<Int(token.length) {
+                let value = token.kind == .object ? child + 1 : child
+                let after = Int(tape[value].next)
+                if value <= target, target < after {
+                    path.append(token.kind == .object ? PathKey(stringValue: string(child)) : PathKey(intValue: n))
+                    index = value
+                    found = true
+                    break
+                }
+                child = after
+            }
+            if !found { break }
+        }
+        return path
+    }
+
+    /// The token a coding path leads to, as far as it leads.
+    func index(at path: [any CodingKey]) -> Int {
+        var index = 0
+        for key in path {
+            let token = tape[index]
+            var child = index + 1
+            var next: Int?
+            for n in 0..<Int(token.length) {
+                let value = token.kind == .object ? child + 1 : child
+                if token.kind == .object ? isKey(child, key.stringValue) : key.intValue == n {
+                    next = value
+                    break
+                }
+                child = Int(tape[value].next)
+            }
+            guard let next else { break }
+            index = next
+        }
+        return index
+    }
+
+    func failure(_ error: DecodingError) -> StateJSONDecoder.Failure {
+        let context: DecodingError.Context
+        switch error {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): context = c
+        @unknown default: return .init(line: 1, message: "\(error)")
+        }
+        var path = context.codingPath
+        if case .keyNotFound(let key, _) = error { path.append(key) }
+        let line = lineNumber(in: bytes, at: Int(tape[index(at: context.codingPath)].offset))
+        let where_ = path.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+        return .init(line: line, message: (where_.isEmpty ? "" : "at \(where_): ") + context.debugDescription)
+    }
+
+    // MARK: Errors
+
+    func mismatch(_ type: Any.Type, at index: Int) -> DecodingError {
+        let found: String =
+            switch tape[index].kind {
+            case .object: "an object"
+            case .array: "an array"
+            case .plainString, .escapedString: "a string"
+            case .integer, .number: "a number"
+            case .true, .false: "a boolean"
+            case .null: "null"
+            }
+        return .typeMismatch(
+            type, .init(codingPath: codingPath(to: index), debugDescription: "expected \(type), found \(found)"))
+    }
+
+    func corrupted(_ message: String, at index: Int) -> DecodingError {
+        .dataCorrupted(.init(codingPath: codingPath(to: index), debugDescription: message))
+    }
+
+    // MARK: Scalars
+
+    func bool(_ index: Int) throws -> Bool {
+        switch tape[index].kind {
+        case .true: true
+        case .false: false
+        default: throw mismatch(Bool.self, at: index)
+        }
+    }
+
+    func stringValue(_ index: Int) throws -> String {
+        let kind = tape[index].kind
+        guard kind == .plainString || kind == .escapedString else { throw mismatch(String.self, at: index) }
+        return string(index)
+    }
+
+    func integer<T: FixedWidthInteger>(_ index: Int, as type: T.Type) throws -> T {
+        let token = tape[index]
+        guard token.kind == .integer || token.kind == .number else { throw mismatch(type, at: index) }
+        guard token.kind == .integer else { throw corrupted("\(numberText(token)) is not a whole number", at: index) }
+        var p = Int(token.offset)
+        let end = p + Int(token.length)
+        let negative = bytes[p] == UInt8(ascii: "-")
+        if negative { p += 1 }
+        var value: T = 0
+        var overflow = false
+        while p < end, !overflow {
+            let digit = T(bytes[p] &- UInt8(ascii: "0"))
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+            value = next
+            overflow = o1 || o2
+            p += 1
+        }
+        guard !overflow else { throw corrupted("\(numberText(token)) does not fit in \(type)", at: index) }
+        return value
+    }
+
+    func floatingPoint<T: BinaryFloatingPoint & LosslessStringConvertible>(_ index: Int, as type: T.Type) throws -> T {
+        let token = tape[index]
+        guard token.kind == .integer || token.kind == .number else { throw mismatch(type, at: index) }
+        guard let value = T(numberText(token)), value.isFinite else {
+            throw corrupted("\(numberText(token)) does not fit in \(type)", at: index)
+        }
+        return value
+    }
+
+    private func numberText(_ token: JSONTape.Token) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(token.offset)..<Int(token.offset + token.length)]), as: UTF8.self)
+    }
+
+    func date(_ index: Int) throws -> Date {
+        let token = tape[index]
+        guard token.kind == .plainString else { throw mismatch(Date.self, at: index) }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[Int(token.offset)..<Int(token.offset + token.length)])
+        guard let date = ISO8601Instant.parse(text) else {
+            throw corrupted("expected an ISO 8601 date and time, found \(string(index))", at: index)
+        }
+        return date
+    }
+}
+
+/// A key of a coding path rebuilt from the tape.
+private struct PathKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init(intValue: Int) {
+        self.stringValue = "\(intValue)"
+        self.intValue = intValue
+    }
+}
+
+// MARK: - Decoder
+
+/// A decoder positioned on one token; also its own single-value container.
+///
+/// Decoders and containers hold the storage `unowned(unsafe)`: `withDocument` keeps it alive for as long as any
+/// of them can exist, and a snapshot creates millions of them.
+private struct TapeDecoder: Decoder, SingleValueDecodingContainer {
+    unowned(unsafe) let storage: TapeStorage
+    let index: Int
+
+    var codingPath: [any CodingKey] { storage.codingPath(to: index) }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard storage.token(index).kind == .object else { throw storage.mismatch([String: Any].self, at: index) }
+        return KeyedDecodingContainer(KeyedContainer<Key>(storage: storage, object: index))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard storage.token(index).kind == .array else { throw storage.mismatch([Any].self, at: index) }
+        return UnkeyedContainer(storage: storage, array: index)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    func decodeNil() -> Bool { storage.token(index).kind == .null }
+    func decode(_ type: Bool.Type) throws -> Bool { try storage.bool(index) }
+    func decode(_ type: String.Type) throws -> String { try storage.stringValue(index) }
+    func decode(_ type: Double.Type) throws -> Double { try storage.floatingPoint(index, as: type) }
+    func decode(_ type: Float.Type) throws -> Float { try storage.floatingPoint(index, as: type) }
+    func decode(_ type: Int.Type) throws -> Int { try storage.integer(index, as: type) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try storage.integer(index, as: type) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try storage.integer(index, as: type) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try storage.integer(index, as: type) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try storage.integer(index, as: type) }
+    func decode(_ type: UInt.Type) throws -> UInt { try storage.integer(index, as: type) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try storage.integer(index, as: type) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try storage.integer(index, as: type) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try storage.integer(index, as: type) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try storage.integer(index, as: type) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        // The types Foundation's JSONDecoder also treats specially; the rest decode themselves.
+        if type == String.self { return try storage.stringValue(index) as! T }
+        if type == Date.self { return try storage.date(index) as! T }
+        if type == Int.self { return try storage.integer(index, as: Int.self) as! T }
+        if let splittable = type as? any SplittableArray.Type,
+            storage.token(index).kind == .array, storage.token(index).length >= SplittableArrayParts.minimumCount
+        {
+            return try splittable.decode(inParts: self) as! T
+        }
+        if type == URL.self {
+            let text = try storage.stringValue(index)
+            guard let url = URL(string: text) else { throw storage.corrupted("not a URL: \(text)", at: index) }
+            return url as! T
+        }
+        return try T(from: self)
+    }
+}
+
+/// Elements of the arrays long enough to be worth decoding on several cores: a snapshot's handoffs and
+/// campaigns. Sendable, because each part is decoded on a thread of its own.
+protocol ConcurrentlyDecodable: Decodable, Sendable {}
+
+extension Handoff: ConcurrentlyDecodable {}
+extension Campaign: ConcurrentlyDecodable {}
+
+private protocol SplittableArray {
+    static func decode(inParts decoder: TapeDecoder) throws -> Self
+}
+
+private enum SplittableArrayParts {
+    static let minimumCount = 4_096
+    /// One part per core, at most; the store's loading thread is one of them.
+    static let parts = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+}
+
+extension Array: SplittableArray where Element: ConcurrentlyDecodable {
+    /// Decodes consecutive parts of the array at once, the first on the calling thread (the store's own, never
+    /// Swift's cooperative pool), each other on a thread of its own, and joins them in order. The first part
+    /// with an error throws it, so errors are the ones a sequential decode would report.
+    fileprivate static func decode(inParts decoder: TapeDecoder) throws -> [Element] {
+        let storage = decoder.storage
+        let count = Int(storage.token(decoder.index).length)
+        let parts = SplittableArrayParts.parts
+        let size = (count + parts - 1) / parts
+        let starts = {
+            var starts: [Int] = []
+            var token = decoder.index + 1
+            for n in 0..<count {
+                if n % size == 0 { starts.append(token) }
+                token = Int(storage.token(token).next)
+            }
+            return starts
+        }()
+        let results = Mutex<[Result<[Element], any Error>?]>(.init(repeating: nil, count: starts.count))
+        let decodePart = { @Sendable (part: Int) in
+            let result = Result { () throws -> [Element] in
+                var elements: [Element] = []
+                elements.reserveCapacity(size)
+                var token = starts[part]
+                for _ in 0..<Swift.min(size, count - part * size) {
+                    elements.append(try TapeDecoder(storage: storage, index: token).decode(Element.self))
+                    token = Int(storage.token(token).next)
+                }
+                return elements
+            }
+            results.withLock { $0[part] = result }
+        }
+        let finished = DispatchSemaphore(value: 0)
+        for part in starts.indices.dropFirst() {
+            Thread {
+                decodePart(part)
+                finished.signal()
+            }.start()
+        }
+        decodePart(0)
+        for _ in starts.indices.dropFirst() { finished.wait() }
+        var all: [Element] = []
+        all.reserveCapacity(count)
+        for result in results.withLock({ $0 }) { all += try result!.get() }
+        return all
+    }
+}
+
+private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    unowned(unsafe) let storage: TapeStorage
+    let object: Int
+
+    var codingPath: [any CodingKey] { storage.codingPath(to: object) }
+
+    var allKeys: [Key] {
+        var keys: [Key] = []
+        var child = object + 1
+        for _ in 0..<Int(storage.token(object).length) {
+            if let key = Key(stringValue: storage.string(child)) { keys.append(key) }
+            child = Int(storage.token(child + 1).next)
+        }
+        return keys
+    }
+
+    /// The value token of `key`, by a linear scan: our objects have a few dozen keys at most.
+    private func find(_ key: Key) -> Int? {
+        var name = key.stringValue
+        let members = Int(storage.token(object).length)
+        let found = name.withUTF8 { utf8 -> Int? in
+            var child = object + 1
+            for _ in 0..<members {
+                if storage.isKey(storage.token(child), utf8) { return child + 1 }
+                child = Int(storage.token(child + 1).next)
+            }
+            return nil
+        }
+        if found != nil { return found }
+        // A key written with escapes (no writer of ours does that) is compared as text.
+        var child = object + 1
+        for _ in 0..<members {
+            if storage.token(child).kind == .escapedString, storage.string(child) == name { return child + 1 }
+            child = Int(storage.token(child + 1).next)
+        }
+        return nil
+    }
+
+    private func value(_ key: Key) throws -> Int {
+        guard let index = find(key) else {
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "no value for the key \"\(key.stringValue)\""))
+        }
+        return index
+    }
+
+    private func decoder(_ key: Key) throws -> TapeDecoder { TapeDecoder(storage: storage, index: try value(key)) }
+
+    func contains(_ key: Key) -> Bool { find(key) != nil }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try decoder(key).decodeNil() }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder(key).decode(type) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder(key).decode(type) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder(key).decode(type) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try decoder(key).decode(type) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder(key).decode(type) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder(key).decode(type) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder(key).decode(type) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder(key).decode(type) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder(key).decode(type) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder(key).decode(type) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder(key).decode(type) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder(key).decode(type) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder(key).decode(type) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder(key).decode(type) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder(key).decode(type) }
+
+    // One lookup instead of the default's three (contains, decodeNil, decode): most optional fields are absent.
+    private func present(_ key: Key) -> TapeDecoder? {
+        guard let index = find(key), storage.token(index).kind != .null else { return nil }
+        return TapeDecoder(storage: storage, index: index)
+    }
+
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key)?.decode(type) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key)?.decode(type) }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key)?.decode(type) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key)?.decode(type) }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try present(key)?.decode(type) }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
+        try decoder(key).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try decoder(key).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder { try decoder(Key(stringValue: "super")!) }
+    func superDecoder(forKey key: Key) throws -> any Decoder { try decoder(key) }
+}
+
+private struct UnkeyedContainer: UnkeyedDecodingContainer {
+    unowned(unsafe) let storage: TapeStorage
+    let array: Int
+    /// The token of the next element.
+    private var next: Int
+    private(set) var currentIndex = 0
+
+    init(storage: TapeStorage, array: Int) {
+        self.storage = storage
+        self.array = array
+        self.next = array + 1
+    }
+
+    var codingPath: [any CodingKey] { storage.codingPath(to: array) }
+    var count: Int? { Int(storage.token(array).length) }
+    var isAtEnd: Bool { currentIndex >= count! }
+
+    /// The decoder of the next element, moving past it.
+    private mutating func advance(_ type: Any.Type) throws -> TapeDecoder {
+        guard !isAtEnd else {
+            throw DecodingError.valueNotFound(
+                type, .init(codingPath: codingPath + [PathKey(intValue: currentIndex)], debugDescription: "the array has ended"))
+        }
+        let decoder = TapeDecoder(storage: storage, index: next)
+        next = Int(storage.token(next).next)
+        currentIndex += 1
+        return decoder
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd, storage.token(next).kind == .null else { return false }
+        _ = try advance(Never.self)
+        return true
+    }
+
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try advance(type).decode(type) }
+    mutating func decode(_ type: String.Type) throws -> String { try advance(type).decode(type) }
+    mutating func decode(_ type: Double.Type) throws -> Double { try advance(type).decode(type) }
+    mutating func decode(_ type: Float.Type) throws -> Float { try advance(type).decode(type) }
+    mutating func decode(_ type: Int.Type) throws -> Int { try advance(type).decode(type) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try advance(type).decode(type) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try advance(type).decode(type) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try advance(type).decode(type) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try advance(type).decode(type) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try advance(type).decode(type) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try advance(type).decode(type) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try advance(type).decode(type) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try advance(type).decode(type) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try advance(type).decode(type) }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try advance(type).decode(type) }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
+        try advance(type).container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try advance([Any].self).unkeyedContainer()
+    }
+
+    mutating func superDecoder() throws -> any Decoder { try advance(Any.self) }
+}
+
+/// `yyyy-MM-ddTHH:mm:ss[.fff](Z|±hh:mm)` read straight from bytes: Foundation's ISO 8601 parser cost about a
+/// microsecond per date, and a snapshot holds hundreds of thousands.
+enum ISO8601Instant {
+    static func parse(_ text: UnsafeRawBufferPointer) -> Date? {
+        var i = 0
+        func number(_ digits: Int) -> Int? {
+            guard i + digits <= text.count else { return nil }
+            var value = 0
+            for _ in 0..<digits {
+                let d = text[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                value = value * 10 + Int(d)
+                i += 1
+            }
+            return value
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            guard i < text.count, text[i] == byte else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2), (1...12).contains(month),
+            expect(UInt8(ascii: "-")), let day = number(2), (1...31).contains(day),
+            expect(UInt8(ascii: "T")), let hour = number(2), hour < 24, expect(UInt8(ascii: ":")),
+            let minute = number(2), minute < 60, expect(UInt8(ascii: ":")), let second = number(2), second < 61
+        else { return nil }
+        var fraction = 0.0
+        if i < text.count, text[i] == UInt8(ascii: ".") {
+            i += 1
+            var scale = 0.1
+            let start = i
+            while i < text.count, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
+                fraction += Double(d) * scale
+                scale /= 10
+                i += 1
+            }
+            guard i > start else { return nil }
+        }
+        var offset = 0
+        if expect(UInt8(ascii: "Z")) {
+        } else if i < text.count, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") {
+            let sign = text[i] == UInt8(ascii: "-") ? -1 : 1
+            i += 1
+            guard let h = number(2), expect(UInt8(ascii: ":")), let m = number(2) else { return nil }
+            offset = sign * (h * 3600 + m * 60)
+        } else {
+            return nil
+        }
+        guard i == text.count else { return nil }
+        // Foundation's calendar switches to Julian dates before 1583; no date of ours is that old, but a file
+        // that holds one must read as Foundation reads it.
+        if year < 1583 {
+            return try? Date.ISO8601FormatStyle(includingFractionalSeconds: fraction != 0)
+                .parse(String(decoding: text, as: UTF8.self))
+        }
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
