@@ -109,6 +109,24 @@ final class RecoveryTests {
         #expect(folder.contents().filter { $0.key != "lock" } == before)
     }
 
+    /// A handoff's id is its position: a snapshot where they disagree (edited by hand) would answer for the
+    /// wrong lead, so it is refused, not loaded.
+    @Test func handoffsOutOfOrderInASnapshotAreRefused() async throws {
+        let state = RichState.make(handoffs: 3).team
+        var handoffs = state.handoffs
+        handoffs.swapAt(0, 2)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        var object = try JSONSerialization.jsonObject(with: encoder.encode(state)) as! [String: Any]
+        object["handoffs"] = try JSONSerialization.jsonObject(with: encoder.encode(handoffs))
+        let snapshot: [String: Any] = ["version": 1, "sequence": 4, "state": ["outbox": [], "team": object]]
+        try folder.write("snapshot.json", try JSONSerialization.data(withJSONObject: snapshot))
+
+        let error = try await #require(throws: StoreError.self) { try await self.folder.reload() }
+        #expect(error.kind == .corrupt(line: 1))
+        #expect(error.description.contains("handoff 1 has the id H-3, not H-1"))
+    }
+
     @Test func aMissingSnapshotBesideItsBackupIsRefusedRatherThanStartingEmpty() async throws {
         try folder.write("snapshot.1.json", Data("{}".utf8))
         let error = try await #require(throws: StoreError.self) { try await self.folder.reload() }

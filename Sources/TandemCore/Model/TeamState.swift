@@ -203,16 +203,25 @@ public struct TeamState: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            campaigns: try c.decode([Campaign].self, forKey: .campaigns),
-            handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [])
+        self.init(campaigns: try c.decode([Campaign].self, forKey: .campaigns))
+        handoffs = try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? []
+        // Positions are ids (`H-n` at n - 1): a list that breaks this would answer for the wrong lead.
+        for (i, handoff) in handoffs.enumerated() where handoffPosition(handoff.id) != i {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: c.codingPath + [CodingKeys.handoffs],
+                    debugDescription: "handoff \(i + 1) has the id \(handoff.id), not H-\(i + 1)"))
+        }
+        // Decoded handoffs carry their status already: the indexes are built in one pass, not by replaying.
+        for (i, handoff) in handoffs.enumerated() {
+            if let campaign = handoff.campaign { handoffsByCampaign[campaign, default: []].append(i) }
+            if handoff.status.isOpen {
+                openHandoffs.insert(i)
+                trackOpen(i, was: nil)
+            }
+        }
         meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
         sentNotices = try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? []
-        // Decoded handoffs carry their status already; rebuild the open set from it.
-        openHandoffs = Set(handoffs.indices.filter { handoffs[$0].status.isOpen })
-        openByAssignee = [:]
-        openByMarketer = [:]
-        for i in openHandoffs { trackOpen(i, was: nil) }
     }
 
     public func encode(to encoder: any Encoder) throws {
