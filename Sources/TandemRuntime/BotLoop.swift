@@ -19,6 +19,8 @@ actor BotLoop {
     private var committing = false
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushing = false
+    /// The compaction writing a snapshot in the background, if one is.
+    private var compactionRun: Task<Void, Never>?
     /// Yields after every change to the team state, so the scheduler re-plans.
     nonisolated let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
@@ -226,13 +228,30 @@ actor BotLoop {
         if commitWaiters.isEmpty { committing = false } else { commitWaiters.removeFirst().resume() }
     }
 
+    /// Starts a compaction when the journal has grown enough. Its position is fixed here, between commits, and
+    /// the snapshot is written in the background: no reply waits for it (seconds with 100,000 handoffs).
     private func compactIfNeeded() async {
         guard deps.store.wantsCompaction else { return }
+        let logger = deps.logger
         do {
-            try await deps.store.compact(state)
+            guard let compaction = try await deps.store.compaction(of: state) else { return }
+            compactionRun = Task.detached(priority: .utility) {
+                let start = ContinuousClock.now
+                do {
+                    try await compaction.run()
+                    logger.info("wrote a new snapshot", metadata: ["took": "\(ContinuousClock.now - start)"])
+                } catch {
+                    logger.warning("compaction failed; the journal keeps growing", metadata: ["error": "\(error)"])
+                }
+            }
         } catch {
-            deps.logger.warning("compaction failed; the journal keeps growing", metadata: ["error": "\(error)"])
+            logger.warning("compaction failed; the journal keeps growing", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Waits for a compaction under way: for an orderly stop, and for tests.
+    func finishCompaction() async {
+        await compactionRun?.value
     }
 
     private func wait(after error: TransportError, logger: Logger) async throws {

@@ -66,6 +66,9 @@ public final class BotService: Service {
         } catch is CancellationError {
             // Graceful shutdown: the poll in flight was cancelled; everything handled is already recorded.
         }
+        // Not needed for safety (a snapshot cut short is like a crash, which compaction survives), but an
+        // orderly stop leaves no half-written temp file behind.
+        await loop.finishCompaction()
         deps.logger.info("bot stopped")
     }
 

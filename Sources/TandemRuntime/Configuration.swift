@@ -1,5 +1,6 @@
 import Foundation
 import TandemCore
+import TandemStore
 
 /// The one configuration file of a Tandem installation (JSON). Unknown keys are errors.
 public struct Configuration: Sendable {
@@ -10,6 +11,8 @@ public struct Configuration: Sendable {
     public var seedCampaigns: String?
     /// Reminders' grace period, escalation delay, the weekly report's day and time.
     public var notices: NoticeSettings
+    /// When the journal is compacted into a new snapshot, and how many snapshots are kept (the `state` section).
+    public var store: JournalStore.Configuration
     /// Where the file was read from, for messages.
     public var file: String
 
@@ -36,7 +39,7 @@ public struct Configuration: Sendable {
         var configuration = Configuration(
             transport: file.transport, bot: file.bot ?? BotSettings(), team: team,
             seedCampaigns: file.seedCampaigns.map { $0.hasPrefix("/") ? $0 : (folder as NSString).appendingPathComponent($0) },
-            notices: policies.notices, file: path)
+            notices: policies.notices, store: file.state?.configuration ?? .init(), file: path)
         if case .local(var local) = configuration.transport {
             for member in configuration.team.members where local.tokens[member.id] == nil {
                 local.tokens[member.id] = "local-" + member.id
@@ -102,8 +105,9 @@ private struct ConfigFile: Decodable {
     var team: TeamFile
     var seedCampaigns: String?
     var policies: PoliciesFile?
+    var state: StateSettings?
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case transport, bot, team, seedCampaigns, policies }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case transport, bot, team, seedCampaigns, policies, state }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -113,6 +117,32 @@ private struct ConfigFile: Decodable {
         team = try c.decode(TeamFile.self, forKey: .team)
         seedCampaigns = try c.decodeIfPresent(String.self, forKey: .seedCampaigns)
         policies = try c.decodeIfPresent(PoliciesFile.self, forKey: .policies)
+        state = try c.decodeIfPresent(StateSettings.self, forKey: .state)
+    }
+}
+
+/// The optional `state` section: compaction thresholds and backups. The defaults suit every team size; a
+/// smaller threshold makes snapshots more often, each as costly as the whole state is large.
+private struct StateSettings: Decodable {
+    var configuration = JournalStore.Configuration()
+
+    private enum CodingKeys: String, CodingKey, CaseIterable { case compactAfterRecords, compactAfterMegabytes, keptSnapshots }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func count(_ key: CodingKeys, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let value = try c.decodeIfPresent(Int.self, forKey: key) else { return nil }
+            guard range.contains(value) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: c.codingPath + [key], debugDescription: "\(value) is not between \(range.lowerBound) and \(range.upperBound)"))
+            }
+            return value
+        }
+        configuration = JournalStore.Configuration(
+            compactAfterRecords: try count(.compactAfterRecords, 1...10_000_000) ?? configuration.compactAfterRecords,
+            compactAfterBytes: try count(.compactAfterMegabytes, 1...65_536).map { $0 * 1024 * 1024 } ?? configuration.compactAfterBytes,
+            keptSnapshots: try count(.keptSnapshots, 1...100) ?? configuration.keptSnapshots)
     }
 }
 

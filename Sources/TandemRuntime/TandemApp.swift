@@ -32,7 +32,7 @@ public enum TandemApp {
     /// Loads the state, seeds it on first start, and runs until SIGINT/SIGTERM.
     public static func run(configuration: Configuration, options: Options, logger: Logger) async throws {
         let folder = try StateFolder(path: options.statePath)
-        let store = JournalStore(folder: folder)
+        let store = JournalStore(folder: folder, configuration: configuration.store)
         var (state, report) = try await store.load()
         for warning in report.warnings { logger.warning("\(warning)") }
         logger.info("state loaded", metadata: ["folder": "\(folder.path)", "campaigns": "\(state.team.campaigns.count)", "records": "\(report.records)"])

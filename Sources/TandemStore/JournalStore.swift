@@ -49,6 +49,8 @@ public final class JournalStore: Sendable {
         var loaded = false
         /// A failed append could not be cut back: cut back before the next one writes.
         var needsRepair = false
+        /// Between `compaction(of:)` and the end of its `run()`.
+        var compacting = false
     }
 
     public let folder: StateFolder
@@ -56,6 +58,8 @@ public final class JournalStore: Sendable {
     private let fileSystem: any FileSystem
     private let configuration: Configuration
     private let queue = BlockingQueue(label: "tandem.store")
+    /// Snapshots are written here, so that appends on `queue` go on meanwhile.
+    private let snapshotQueue = BlockingQueue(label: "tandem.store.snapshot")
     private let journal = Mutex(Journal())
 
     public var journalPath: String { files.journal }
@@ -164,35 +168,100 @@ public final class JournalStore: Sendable {
 
     // MARK: - Compaction
 
-    /// Whether the journal has grown enough that `compact` is worth its cost (see `Configuration`).
+    /// Whether the journal has grown enough that a compaction is worth its cost (see `Configuration`), and none
+    /// is under way.
     public var wantsCompaction: Bool {
-        journal.withLock { $0.records >= configuration.compactAfterRecords || $0.size >= configuration.compactAfterBytes }
+        journal.withLock {
+            !$0.compacting
+                && ($0.records >= configuration.compactAfterRecords || $0.size >= configuration.compactAfterBytes)
+        }
     }
 
-    /// Writes `state` as the new snapshot (unless the journal is empty), keeps the previous ones as backups, then empties the journal.
+    /// A compaction whose snapshot position is fixed: `run()` writes the snapshot and drops the records it holds
+    /// from the journal, while appends go on.
+    public struct Compaction: Sendable {
+        fileprivate let store: JournalStore
+        fileprivate let state: StoredState
+        fileprivate let cut: Cut
+
+        /// Writes `snapshot.json` on a queue of its own (appends are not held up by it), keeping the previous ones
+        /// as backups, then cuts the records it holds from the front of the journal on the store's queue.
+        public func run() async throws {
+            defer { store.journal.withLock { $0.compacting = false } }
+            try await store.snapshotQueue.run { try store.writeSnapshot(state, sequence: cut.sequence) }
+            try await store.queue.run { try store.dropFromJournal(cut) }
+        }
+    }
+
+    /// The journal's extent when a compaction began: the records the snapshot will hold.
+    fileprivate struct Cut: Sendable {
+        var sequence: Int
+        var size: Int
+        var records: Int
+    }
+
+    /// Fixes the position of a snapshot of `state`; nil when the journal is empty (the snapshot, if any, holds
+    /// everything) or a compaction is under way.
     ///
-    /// `state` must include every appended record: call it from the single writer, between appends. A crash at
-    /// any step is harmless: `snapshot.json` is replaced atomically and never removed, and journal records the
-    /// new snapshot already holds are skipped on load by their sequence.
-    public func compact(_ state: StoredState) async throws {
-        try await queue.run { try self.compactNow(state) }
+    /// `state` must include every appended record and no more: call it from the single writer, between appends.
+    /// Then `run()` it, in the background if appends must not wait.
+    public func compaction(of state: StoredState) async throws -> Compaction? {
+        let cut = try await queue.run { () throws -> Cut? in
+            try self.journal.withLock { j in
+                precondition(j.loaded, "JournalStore.compact before load")
+                guard j.size > 0, !j.compacting else { return nil }
+                if j.needsRepair {
+                    try self.cutBack(to: j.size)
+                    j.needsRepair = false
+                }
+                j.compacting = true
+                return Cut(sequence: j.nextSequence - 1, size: j.size, records: j.records)
+            }
+        }
+        return cut.map { Compaction(store: self, state: state, cut: $0) }
     }
 
-    private func compactNow(_ state: StoredState) throws {
+    /// Writes `state` as the new snapshot and empties the journal of what it holds, all before returning (for
+    /// `tandem state compact` and tests). A crash at any step is harmless: `snapshot.json` is replaced
+    /// atomically and never removed, and journal records the new snapshot already holds are skipped on load by
+    /// their sequence.
+    public func compact(_ state: StoredState) async throws {
+        try await compaction(of: state)?.run()
+    }
+
+    private func writeSnapshot(_ state: StoredState, sequence: Int) throws {
+        let data = try JSONEncoder.tandemPretty.encode(Snapshot(sequence: sequence, state: state))
+        try rotateBackups()
+        try fileSystem.replace(files.snapshot, with: data)
+    }
+
+    /// Removes the records the new snapshot holds from the front of the journal. Truncates when nothing was
+    /// appended meanwhile; otherwise writes the rest as a new journal and renames it over the old one, so that a
+    /// crash leaves either journal, both complete together with the new snapshot.
+    private func dropFromJournal(_ cut: Cut) throws {
         try journal.withLock { j in
-            precondition(j.loaded, "JournalStore.compact before load")
-            // An empty journal means the snapshot (if any) holds everything: rotating would only push out backups.
-            guard j.size > 0 else { return }
-            let snapshot = Snapshot(sequence: j.nextSequence - 1, state: state)
-            let data = try JSONEncoder.tandemPretty.encode(snapshot)
-            try rotateBackups()
-            try fileSystem.replace(files.snapshot, with: data)
-            try fileSystem.truncate(files.journal, to: 0)
-            j.exists = true
-            j.size = 0
-            j.records = 0
-            j.needsRepair = false
-            try fileSystem.fsync(files.journal)
+            if j.needsRepair {
+                try cutBack(to: j.size)
+                j.needsRepair = false
+            }
+            if j.size == cut.size {
+                try fileSystem.truncate(files.journal, to: 0)
+                j.size = 0
+                j.records = 0
+                try fileSystem.fsync(files.journal)
+                return
+            }
+            guard let whole = try fileSystem.read(files.journal), whole.count >= j.size else {
+                throw StoreError(.corrupt(line: nil), path: files.journal, detail: "it shrank while Tandem was running")
+            }
+            let temp = files.journal + ".tmp"
+            try fileSystem.write(Data(whole[cut.size..<j.size]), to: temp)
+            try fileSystem.fsync(temp)
+            try fileSystem.rename(temp, to: files.journal)
+            // From here on appends go to the new file, whatever the folder's sync says.
+            j.size -= cut.size
+            j.records -= cut.records
+            try fileSystem.fsyncDirectory(files.folder)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCore
 import TandemRuntime
+import TandemStore
 
 struct ConfigurationTests {
     func write(_ json: String) throws -> String {
@@ -34,6 +35,19 @@ struct ConfigurationTests {
         #expect(configuration.notices == NoticeSettings(reportWeekday: 5, reportTime: TimeOfDay(hour: 16, minute: 30), graceMinutes: 5, escalateToLeadAfterMinutes: 120))
     }
 
+    @Test func theStateSectionSetsCompaction() throws {
+        let path = try write(#"""
+            {"transport": {"type": "local", "channels": [{"id": "c", "name": "#c"}]}, \#(Self.team),
+             "state": {"compactAfterRecords": 500, "compactAfterMegabytes": 8, "keptSnapshots": 5}}
+            """#)
+        let store = try Configuration.load(from: path).store
+        #expect(store.compactAfterRecords == 500)
+        #expect(store.compactAfterBytes == 8 * 1024 * 1024)
+        #expect(store.keptSnapshots == 5)
+        let defaults = try Configuration.load(from: TandemProcess.packageRoot.appendingPathComponent("Config/local.json").path).store
+        #expect(defaults.compactAfterRecords == 10_000)
+    }
+
     struct Broken: Sendable, CustomTestStringConvertible {
         let json: String
         let key: String
@@ -54,6 +68,10 @@ struct ConfigurationTests {
         Broken(json: #"{"transport": {"type": "webhook", "baseURL": "http://127.0.0.1:1", "tokenEnv": "TANDEM_TEST_UNSET_TOKEN"}, "team": {"members": []}}"#,
                key: "transport.tokenEnv", says: "TANDEM_TEST_UNSET_TOKEN is not set"),
         Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}}"#, key: "team", says: "is missing"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}, "state": {"compactAfterRecords": 0}}"#,
+               key: "state.compactAfterRecords", says: "0 is not between 1 and"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}, "state": {"snapshots": 3}}"#,
+               key: "state.snapshots", says: "unknown key"),
     ])
     func aBrokenConfigNamesTheFileAndTheKey(_ broken: Broken) throws {
         let path = try write(broken.json)

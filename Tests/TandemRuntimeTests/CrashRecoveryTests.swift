@@ -24,12 +24,14 @@ struct CrashRecoveryTests {
     static func token(_ n: Int) -> String { "zz-" + String(format: "%04d", n) }
     static func noteText(_ n: Int) -> String { "n-" + String(format: "%04d", n) }
 
-    /// A copy of the sample config whose transport is the webhook protocol to `baseURL`, token from the env.
+    /// A copy of the sample config whose transport is the webhook protocol to `baseURL`, token from the env,
+    /// compacting every 25 records so that kills also land in the middle of background compactions.
     static func webhookConfig(baseURL: String, in folder: String) throws -> String {
         let root = TandemProcess.packageRoot.appendingPathComponent("Config")
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("local.json"))) as! [String: Any]
         config["transport"] = ["type": "webhook", "baseURL": baseURL, "tokenEnv": "TANDEM_CRASH_TEST_TOKEN"]
         config["seedCampaigns"] = root.appendingPathComponent("sample-campaigns.json").path
+        config["state"] = ["compactAfterRecords": 25]
         let path = folder + "/webhook.json"
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
         return path
@@ -104,6 +106,7 @@ struct CrashRecoveryTests {
         #expect(verify.status == 0, "\(verify.output)\(verify.errors)")
         #expect(verify.output.contains("sales notes: \(Self.commandCount / 5)\n"))
         #expect(verify.output.contains("outbox entries: 0\n"))
+        #expect(FileManager.default.fileExists(atPath: state + "/snapshot.2.json"), "compactions ran")
 
         // Each note exactly once, none lost, none doubled.
         let export = try await TandemProcess.run(["state", "export", "--state", state])

@@ -72,4 +72,71 @@ final class CompactionTests {
         #expect(Array(disk.log.dropFirst(steps)) == ["append journal.jsonl", "fsync journal.jsonl"])
         #expect(folder.size("journal.jsonl") - size == (try StoreFixtures.line(record, sequence: record.sequence)).count)
     }
+
+    /// The snapshot is written on a queue of its own: appends go on meanwhile, stay in the journal when it is cut,
+    /// and everything loads back. (Were appends held up, this test would hit its time limit.)
+    @Test(.timeLimit(.minutes(1)))
+    func appendsGoOnWhileASnapshotIsWritten() async throws {
+        let disk = GatedFileSystem(holding: "snapshot.json.tmp")
+        let store = try folder.store(disk, configuration: .init(compactAfterRecords: 1))
+        var (state, _) = try await store.load()
+        state.apply(try await store.append(StoreFixtures.created("c1", cursor: 1)))
+        let compaction = try #require(try await store.compaction(of: state))
+        let running = Task { try await compaction.run() }
+        await disk.reached()
+
+        for n in 2...4 { state.apply(try await store.append(StoreFixtures.created("c\(n)", cursor: n))) }
+        #expect(!store.wantsCompaction, "one compaction at a time")
+        disk.open()
+        try await running.value
+
+        #expect(try sequence(of: "snapshot.json") == 1)
+        let journal = try #require(folder.contents()["journal.jsonl"])
+        let sequences = try journal.split(separator: UInt8(ascii: "\n")).map {
+            try JSONDecoder().decode(SequenceOnly.self, from: Data($0)).sequence
+        }
+        #expect(sequences == [2, 3, 4])
+        let inspection = try JournalStore.inspect(path: folder.path)
+        #expect(inspection.skippedRecords == 0)
+        #expect(inspection.state.content == state.content)
+        #expect(store.wantsCompaction)
+        #expect(try await store.append(StoreFixtures.sent(1)).sequence == 5)
+    }
+}
+
+/// The real disk, except that writing one file waits until the test opens the gate.
+final class GatedFileSystem: FileSystem {
+    private let base = POSIXFileSystem()
+    private let held: String
+    private let gate = DispatchSemaphore(value: 0)
+    private let arrivals: AsyncStream<Void>
+    private let arrived: AsyncStream<Void>.Continuation
+
+    init(holding name: String) {
+        held = name
+        (arrivals, arrived) = AsyncStream.makeStream()
+    }
+
+    /// Returns once a write of the held file has begun (and waits at the gate).
+    func reached() async {
+        var waiting = arrivals.makeAsyncIterator()
+        _ = await waiting.next()
+    }
+
+    func open() { gate.signal() }
+
+    func write(_ data: Data, to path: String) throws {
+        if path.hasSuffix("/" + held) {
+            arrived.yield()
+            gate.wait()  // on the store's snapshot queue, never the cooperative pool
+        }
+        try base.write(data, to: path)
+    }
+
+    func read(_ path: String) throws -> Data? { try base.read(path) }
+    func append(_ data: Data, to path: String) throws { try base.append(data, to: path) }
+    func fsync(_ path: String) throws { try base.fsync(path) }
+    func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
+    func fsyncDirectory(_ directory: String) throws { try base.fsyncDirectory(directory) }
+    func truncate(_ path: String, to size: Int) throws { try base.truncate(path, to: size) }
 }

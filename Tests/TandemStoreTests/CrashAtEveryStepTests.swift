@@ -4,7 +4,8 @@ import TandemCore
 import TandemStore
 import TandemTesting
 
-/// A script of commands (appends) and compactions, cut by a crash after every possible number of file steps.
+/// A script of commands (appends) and compactions, some with appends while their snapshot is written, cut by a
+/// crash after every possible number of file steps.
 /// Recovery must load the state from before or after the interrupted operation, never one in between, and the
 /// recovered store must carry on to the script's final state.
 @Suite("Crash at every step")
@@ -12,6 +13,10 @@ struct CrashAtEveryStepTests {
     enum Operation: Sendable {
         case append(JournalRecord)
         case compact
+        /// `compaction(of:)`: the snapshot's position is fixed; appends may follow before …
+        case beginCompaction
+        /// … its `run()` writes it and cuts the journal.
+        case finishCompaction
     }
 
     static let script: [Operation] = [
@@ -28,6 +33,15 @@ struct CrashAtEveryStepTests {
         .append(StoreFixtures.note(on: "autumn", "c", cursor: 5)),
         .compact,
         .append(StoreFixtures.sent(4)),
+        .append(StoreFixtures.note(on: "spring", "d", cursor: 6)),
+        .beginCompaction,
+        .append(StoreFixtures.sent(5)),
+        .append(StoreFixtures.note(on: "autumn", "e", cursor: 7)),
+        .finishCompaction,
+        .append(StoreFixtures.created("winter", cursor: 8)),
+        .beginCompaction,
+        .finishCompaction,
+        .append(StoreFixtures.sent(6)),
     ]
 
     /// `expected[i]`: the state after the first i operations.
@@ -38,12 +52,16 @@ struct CrashAtEveryStepTests {
     }
 
     /// Runs `script[from...]`; returns the index of the operation a crash interrupted, if one did.
+    /// A compaction begun before the crash is gone with the process: resuming skips its `finishCompaction`.
     static func run(_ store: JournalStore, from start: Int) async throws -> Int? {
+        var compaction: JournalStore.Compaction?
         for index in script.indices.dropFirst(start) {
             do {
                 switch script[index] {
                 case .append(let record): try await store.append(record)
                 case .compact: try await store.compact(expected[index])
+                case .beginCompaction: compaction = try await store.compaction(of: expected[index])
+                case .finishCompaction: try await compaction?.run()
                 }
             } catch is FaultyFileSystem.SimulatedCrash {
                 return index
