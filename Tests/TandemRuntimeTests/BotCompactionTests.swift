@@ -25,13 +25,9 @@ final class BotCompactionTests {
             folder: try StateFolder(path: folder.path), configuration: .init(compactAfterRecords: 4))
         var (state, _) = try await store.load()
         state.apply(try await store.append(JournalRecord(events: [.campaignCreated(Campaign(id: "spring", name: "Spring"))], cursor: "0")))
-        let logs = self.logs
-        let bot = BotService(
-            .init(
-                transport: transport, store: store, handler: CommandHandler(team: Self.team), addressing: Addressing(),
-                botUserID: "tandem", clock: ManualClock(Date(timeIntervalSince1970: 1_796_032_800)),
-                logger: Logger(label: "test") { _ in logs }),
-            state: state)
+        let bot = BotHarness.service(
+            store: store, state: state, team: Self.team, transport: transport,
+            clock: ManualClock(Date(timeIntervalSince1970: 1_796_032_800)), logs: logs)
         let notes = (1...15).map { "note \($0)" }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bot.run() }

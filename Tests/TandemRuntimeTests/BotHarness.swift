@@ -35,17 +35,25 @@ enum BotHarness {
         let store = JournalStore(folder: try StateFolder(path: folder))
         defer { store.folder.release() }
         let (state, _) = try await store.load()
-        let bot = BotService(
-            .init(
-                transport: transport, store: store, handler: CommandHandler(team: team), addressing: Addressing(),
-                botUserID: "tandem", clock: clock, notices: notices, logger: Logger(label: "test") { _ in logs }),
-            state: state)
+        let bot = service(store: store, state: state, team: team, transport: transport, clock: clock, logs: logs, notices: notices)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bot.run() }
             try await body()
             group.cancelAll()
             try await group.waitForAll()
         }
+    }
+
+    /// The bot service over `store`, answering as user `tandem` in `team`, logging into `logs`.
+    static func service(
+        store: JournalStore, state: StoredState, team: Team, transport: InMemoryTransport, clock: ManualClock,
+        logs: InMemoryLogHandler, notices: NoticeSettings = NoticeSettings()
+    ) -> BotService {
+        BotService(
+            .init(
+                transport: transport, store: store, handler: CommandHandler(team: team), addressing: Addressing(),
+                botUserID: "tandem", clock: clock, notices: notices, logger: Logger(label: "test") { _ in logs }),
+            state: state)
     }
 
     /// A Berlin wall time as an instant.

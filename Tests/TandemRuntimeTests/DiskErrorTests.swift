@@ -35,13 +35,9 @@ final class DiskErrorTests {
         var (state, _) = try await store.load()
         // A campaign to note on; the cursor "0" makes the first poll read from the first delivered message.
         state.apply(try await store.append(JournalRecord(events: [.campaignCreated(Campaign(id: "spring", name: "Spring"))], cursor: "0")))
-        let logs = self.logs
-        let bot = BotService(
-            .init(
-                transport: transport, store: store, handler: CommandHandler(team: Self.team), addressing: Addressing(),
-                botUserID: "tandem", clock: ManualClock(Date(timeIntervalSince1970: 1_796_032_800)),
-                logger: Logger(label: "test") { _ in logs }),
-            state: state)
+        let bot = BotHarness.service(
+            store: store, state: state, team: Self.team, transport: transport,
+            clock: ManualClock(Date(timeIntervalSince1970: 1_796_032_800)), logs: logs)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bot.run() }
             try await body()
