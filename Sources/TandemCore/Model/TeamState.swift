@@ -20,6 +20,15 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// them: "my handoffs" without reading every open handoff.
     private var openByAssignee: [String?: Set<Int>] = [:]
     private var openByMarketer: [String: Set<Int>] = [:]
+    /// The pending handoffs, earliest first-touch due first (then by position): the overdue ones at any moment
+    /// are a prefix, found by binary search instead of by reading every open handoff.
+    private var pendingByDue: [PendingDue] = []
+
+    private struct PendingDue: Comparable {
+        var due: Date
+        var position: Int
+        static func < (a: Self, b: Self) -> Bool { (a.due, a.position) < (b.due, b.position) }
+    }
 
     /// Meetings in the order they were scheduled; `M-n` is at position n - 1.
     public private(set) var meetings: [Meeting] = []
@@ -55,6 +64,22 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// Positions of the open handoffs that `marketer` handed off.
     public func openHandoffPositions(from marketer: String) -> Set<Int> {
         openByMarketer[marketer] ?? []
+    }
+
+    /// Positions of the pending handoffs whose first touch was due before `now`, most overdue first.
+    public func overdueHandoffPositions(at now: Date) -> [Int] {
+        pendingByDue[..<Self.firstIndex(in: pendingByDue) { $0.due >= now }].map(\.position)
+    }
+
+    /// The first index of `sorted` whose element `isAtOrAfter` (a predicate false up to some index, true after).
+    private static func firstIndex(in sorted: [PendingDue], where isAtOrAfter: (PendingDue) -> Bool) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAtOrAfter(sorted[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 
     /// The id the next handoff gets.
@@ -146,7 +171,8 @@ public struct TeamState: Codable, Sendable, Equatable {
         trackOpen(i, was: before)
     }
 
-    /// Keeps `openByAssignee` and `openByMarketer` in step with the handoff at `i`, which was `old` before.
+    /// Keeps `openByAssignee`, `openByMarketer` and `pendingByDue` in step with the handoff at `i`, which was
+    /// `old` before.
     private mutating func trackOpen(_ i: Int, was old: Handoff?) {
         if let old, old.status.isOpen {
             openByAssignee[old.assignee]?.remove(i)
@@ -154,9 +180,18 @@ public struct TeamState: Codable, Sendable, Equatable {
             openByMarketer[old.from]?.remove(i)
             if openByMarketer[old.from]?.isEmpty == true { openByMarketer[old.from] = nil }
         }
+        if let old, old.status == .pending {
+            let entry = PendingDue(due: old.firstTouchDue, position: i)
+            let at = Self.firstIndex(in: pendingByDue) { $0 >= entry }
+            if at < pendingByDue.count, pendingByDue[at] == entry { pendingByDue.remove(at: at) }
+        }
         if handoffs[i].status.isOpen {
             openByAssignee[handoffs[i].assignee, default: []].insert(i)
             openByMarketer[handoffs[i].from, default: []].insert(i)
+        }
+        if handoffs[i].status == .pending {
+            let entry = PendingDue(due: handoffs[i].firstTouchDue, position: i)
+            pendingByDue.insert(entry, at: Self.firstIndex(in: pendingByDue) { $0 >= entry })
         }
     }
 

@@ -18,16 +18,16 @@ struct HandoffText {
 
     /// "Tue 1 Dec, 11:00" in the reader's zone.
     static func time(_ date: Date, for reader: Member) -> String {
-        let cal = Calendar.gregorian(reader.zone)
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+        // Zone offset plus arithmetic (`WallTime`), not `Calendar.dateComponents`, which on Linux cost as much as
+        // the rest of a list line.
+        let wall = WallTime(date, in: reader.zone)
         let en = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], de = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"]
-        let weekday = ((c.weekday ?? 1) - 1) % 7
-        let day = Day(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
-        let date = DateText.day(day, reader.language)
+        let weekday = wall.day.weekdayNumber % 7  // ISO Monday = 1 … Sunday = 7 → Sunday = 0
+        let date = DateText.day(wall.day, reader.language)
         // Not String(format:): on Linux it goes through CFString and costs as much as the rest of a list line.
         func twoDigits(_ n: Int) -> String { n < 10 && n >= 0 ? "0\(n)" : "\(n)" }
-        return (reader.language == .de ? de[weekday] : en[weekday]) + " " + date + ", " + twoDigits(c.hour ?? 0) + ":"
-            + twoDigits(c.minute ?? 0)
+        return (reader.language == .de ? de[weekday] : en[weekday]) + " " + date + ", " + twoDigits(wall.hour) + ":"
+            + twoDigits(wall.minute)
     }
 
     /// "Berlin" for Europe/Berlin: enough to tell readers in other zones which clock is meant.
