@@ -30,10 +30,11 @@ struct CampaignSearchOracleTests {
     struct Reference {
         var postings: [String: [Int: Double]] = [:]
 
-        init(_ campaigns: [Campaign]) {
-            // Which words a brief contributes is shared; what this reference checks is the look-up and scoring.
+        /// Which words a brief contributes is shared unless `weights` are given; what this reference checks is the
+        /// look-up and scoring.
+        init(_ campaigns: [Campaign], weights: (Campaign) -> [String: Double] = CampaignSearchIndex.weightedWords) {
             for (position, campaign) in campaigns.enumerated() {
-                for (word, weight) in CampaignSearchIndex.weightedWords(campaign) { postings[word, default: [:]][position] = weight }
+                for (word, weight) in weights(campaign) { postings[word, default: [:]][position] = weight }
             }
         }
 
@@ -102,6 +103,84 @@ struct CampaignSearchOracleTests {
         }
         for query in queries {
             #expect(state.campaignSearch.search(query) == reference.search(query, stopWords: stopWords), "\(query)")
+        }
+    }
+
+    /// How a brief's words were weighted before `words` skipped Foundation and split ids itself: Foundation's
+    /// folding, the id's hyphens replaced by spaces, a dictionary.
+    static func foundationWeights(_ campaign: Campaign) -> [String: Double] {
+        var weights: [String: Double] = [:]
+        func add(_ text: String?, _ weight: Double) {
+            guard let text else { return }
+            for word in TextFoldingTests.referenceWords(text) where weights[word, default: 0] < weight { weights[word] = weight }
+        }
+        add(campaign.id.replacingOccurrences(of: "-", with: " "), 3)
+        add(campaign.name, 3)
+        campaign.tags.forEach { add($0, 2) }
+        add(campaign.segment, 1)
+        add(campaign.oneLiner, 1)
+        add(campaign.objective, 0.5)
+        campaign.keyMessages.forEach { add($0, 0.5) }
+        add(campaign.offer?.promoCode, 1)
+        return weights
+    }
+
+    static let accented = [
+        "Café", "Naïve", "Ñandú", "Øresund", "Straße", "STRASSE", "Größe", "Æble", "Zürich", "Ελλάδα", "東京", "co‑op",
+        "“Quoted”", "€99", "don’t", "Crème-brûlée", "Ü-Wagen", "e\u{301}te",
+    ]
+
+    /// The index built in bulk at start-up and the one built event by event are the same, and both find what the
+    /// Foundation-folded dictionary version found: exact words, prefixes, typos, umlauts typed or spelt out.
+    @Test func bulkAndEventIndexesFindWhatFoundationFoldingFound() {
+        var rng = Generator(state: 11)
+        let pool = Self.words + Self.accented
+        func phrase(_ n: Int) -> String { (0..<n).map { _ in pool.randomElement(using: &rng)! }.joined(separator: " ") }
+        let campaigns = (0..<400).map { n in
+            Campaign(
+                id: "c\(n)-" + phrase(2).replacingOccurrences(of: " ", with: n % 5 == 0 ? "--" : "-"),
+                name: phrase(Int.random(in: 1...4, using: &rng)), objective: phrase(3), segment: phrase(2),
+                oneLiner: phrase(4), keyMessages: [phrase(3), phrase(2)],
+                offer: n % 3 == 0 ? .init(promoCode: "CODE\(n % 17)") : nil, tags: [phrase(1), phrase(1)])
+        }
+        for campaign in campaigns {
+            #expect(CampaignSearchIndex.weightedWords(campaign) == Self.foundationWeights(campaign), "\(campaign.id)")
+        }
+        let bulk = TeamState(campaigns: campaigns)
+        var byEvent = TeamState()
+        for campaign in campaigns { byEvent.apply(.campaignCreated(campaign)) }
+        #expect(bulk.campaignSearch == byEvent.campaignSearch)
+
+        let queries = [
+            "spring", "Webinarreihe", "STRASSE", "straße", "strase", "zuerich", "Zürich", "zurich", "cafe", "Café", "naive",
+            "nandu", "øresund", "oresund", "ελλαδα", "東京", "co", "op", "quoted", "99", "dont", "don", "creme brulee",
+            "ue wagen", "fert", "qual", "gröss", "groesse", "sprnig", "maintenanse", "webniar", "c12", "c5", "code3",
+            "the summer", "ete", "xqzvw",
+        ]
+        let reference = Reference(campaigns, weights: Self.foundationWeights)
+        for query in queries {
+            let expected = reference.search(query, stopWords: CampaignSearchIndex.stopWords)
+            #expect(bulk.campaignSearch.search(query) == expected, "\(query)")
+            #expect(byEvent.campaignSearch.search(query) == expected, "\(query)")
+        }
+        #expect(queries.filter { !bulk.campaignSearch.search($0).isEmpty }.count > queries.count * 3 / 4)
+
+        // Briefs edited afterwards: re-indexed in place by event, or listed twice to `TeamState(campaigns:)`.
+        let edited = campaigns.prefix(60).map { campaign in
+            var campaign = campaign
+            campaign.name = phrase(2)
+            campaign.tags = []
+            return campaign
+        }
+        var editedByEvent = byEvent
+        for campaign in edited { editedByEvent.apply(.campaignUpdated(campaign)) }
+        let editedBulk = TeamState(campaigns: campaigns + edited)
+        #expect(editedBulk.campaigns == editedByEvent.campaigns)
+        let editedReference = Reference(editedByEvent.campaigns, weights: Self.foundationWeights)
+        for query in queries {
+            let expected = editedReference.search(query, stopWords: CampaignSearchIndex.stopWords)
+            #expect(editedByEvent.campaignSearch.search(query) == expected, "\(query)")
+            #expect(editedBulk.campaignSearch.search(query) == expected, "\(query)")
         }
     }
 }

@@ -12,16 +12,24 @@ import TandemStore
 
 let args = CommandLine.arguments.dropFirst()
 guard let scenario = args.first else {
-    print("usage: tandem-profile search <query> [n] | handle <command> [n] | next [n] | due [n]")
+    print("usage: tandem-profile search <query> [n] | index [campaigns] [n] | handle <command> [n] | next [n] | due [n]")
     exit(2)
 }
 
 @inline(never)
 func scenarioLoop(_ n: Int, _ body: () -> Void) {
     let start = ContinuousClock.now
+    let startCPU = threadCPUTime()
     for _ in 0..<n { body() }
     let elapsed = ContinuousClock.now - start
-    print("\(n) runs, \(elapsed / n) each")
+    // CPU time as well: on a shared machine other processes stretch the wall time, much less this thread's time.
+    print("\(n) runs, \(elapsed / n) each, CPU \((threadCPUTime() - startCPU) / n) each")
+}
+
+func threadCPUTime() -> Duration {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
 }
 
 func count(_ i: Int, default d: Int) -> Int { args.count > i ? Int(args[args.startIndex + i]) ?? d : d }
@@ -32,6 +40,11 @@ case "search":
     let query = args.count > 1 ? args[args.startIndex + 1] : "roadhsow"
     print("hits: \(state.campaignSearch.search(query).count)")
     scenarioLoop(count(2, default: 100)) { _ = state.campaignSearch.search(query) }
+case "index":
+    // tandem-profile index [campaigns] [n]: start-up's indexing, `TeamState(campaigns:)` of the sample campaigns.
+    let campaigns = Sample.campaigns(count: count(1, default: 10_000), seed: 8)
+    print("campaigns: \(campaigns.count), spring hits: \(TeamState(campaigns: campaigns).campaignSearch.search("spring").count)")
+    scenarioLoop(count(2, default: 10)) { _ = TeamState(campaigns: campaigns) }
 case "handle":
     let state = Sample.state(campaigns: 10_000, handoffs: 100_000)
     let handler = CommandHandler(team: Sample.team)

@@ -38,7 +38,8 @@ public struct TeamState: Codable, Sendable, Equatable {
     public init() {}
 
     public init(campaigns: [Campaign], handoffs: [Handoff] = []) {
-        for campaign in campaigns { apply(.campaignCreated(campaign)) }
+        for campaign in campaigns { upsert(campaign, indexing: false) }
+        campaignSearch = CampaignSearchIndex(campaigns: self.campaigns)  // in bulk: one sort of the vocabulary
         for handoff in handoffs { apply(.leadHandedOff(handoff)) }
     }
 
@@ -152,13 +153,13 @@ public struct TeamState: Codable, Sendable, Equatable {
         for event in events { apply(event) }
     }
 
-    private mutating func upsert(_ campaign: Campaign) {
+    private mutating func upsert(_ campaign: Campaign, indexing: Bool = true) {
         if let i = campaignIndex[campaign.id.lowercased()] {
             campaigns[i] = campaign
-            campaignSearch.index(campaign, at: i)
+            if indexing { campaignSearch.index(campaign, at: i) }
         } else {
             campaignIndex[campaign.id.lowercased()] = campaigns.count
-            campaignSearch.index(campaign, at: campaigns.count)
+            if indexing { campaignSearch.index(campaign, at: campaigns.count) }
             campaigns.append(campaign)
         }
     }

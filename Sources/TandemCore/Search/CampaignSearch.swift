@@ -14,7 +14,8 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         public var isComplete: Bool
     }
 
-    private var postings: [String: [Int: Double]] = [:]
+    /// The briefs holding each word, in order of position: indexing briefs in order appends, hashing no positions.
+    private var postings: [String: [Posting]] = [:]
     /// The distinct words, sorted, for prefix search.
     private var vocabulary: [String] = []
     private var documentWords: [[String]] = []
@@ -23,11 +24,24 @@ public struct CampaignSearchIndex: Sendable, Equatable {
     /// words and allocates nothing per word.
     private var typoCandidates: [[TypoCandidate]] = []
 
+    /// A brief holding a word, and how much the word counts there.
+    struct Posting: Sendable, Equatable {
+        var position: Int
+        var weight: Double
+    }
+
     struct TypoCandidate: Sendable, Equatable {
         var word: String
         var characters: Int
         var scalars: [Unicode.Scalar]
         var mask: UInt64
+
+        init(_ word: String) {
+            self.word = word
+            characters = word.count
+            scalars = Array(word.unicodeScalars)
+            mask = TextFolding.scalarMask(scalars)
+        }
     }
 
     /// Words that carry no meaning in a campaign question.
@@ -42,11 +56,20 @@ public struct CampaignSearchIndex: Sendable, Equatable {
     /// The best weight wins when a word appears in several fields.
     public static func weightedWords(_ campaign: Campaign) -> [String: Double] {
         var weights: [String: Double] = [:]
+        forEachWord(of: campaign) { word, weight in
+            if weights[word, default: 0] < weight { weights[word] = weight }
+        }
+        return weights
+    }
+
+    /// Each word of each field of a brief with the weight of the field, repeats and all: `weightedWords` keeps
+    /// the best weight of each word in a dictionary, indexing in the word's postings, hashing each word once.
+    static func forEachWord(of campaign: Campaign, _ body: (String, Double) -> Void) {
         func add(_ text: String?, _ weight: Double) {
             guard let text else { return }
-            for word in TextFolding.words(text) where weights[word, default: 0] < weight { weights[word] = weight }
+            TextFolding.forEachWord(in: text) { body($0, weight) }
         }
-        add(campaign.id.replacingOccurrences(of: "-", with: " "), 3)
+        add(campaign.id, 3)  // `words` splits "spring-launch" at the hyphen
         add(campaign.name, 3)
         campaign.tags.forEach { add($0, 2) }
         add(campaign.segment, 1)
@@ -54,26 +77,42 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         add(campaign.objective, 0.5)
         campaign.keyMessages.forEach { add($0, 0.5) }
         add(campaign.offer?.promoCode, 1)
-        return weights
+    }
+
+    /// The index of `campaigns`, each at its position: what indexing them one by one gives, with the vocabulary
+    /// sorted once at the end, as inserting each new word in order costs a move of the words after it.
+    public init(campaigns: [Campaign]) {
+        documentWords.reserveCapacity(campaigns.count)
+        var newWords: [String] = []
+        for (position, campaign) in campaigns.enumerated() { post(campaign, at: position, newWords: &newWords) }
+        vocabulary = newWords.sorted()
+        for word in vocabulary { appendTypoCandidate(word) }  // in order, so each length group is sorted
     }
 
     /// Indexes (or re-indexes) the campaign at `position`.
     public mutating func index(_ campaign: Campaign, at position: Int) {
+        var newWords: [String] = []
+        post(campaign, at: position, newWords: &newWords)
+        for word in newWords {
+            vocabulary.insert(word, at: lowerBound(of: word))
+            insertTypoCandidate(word)
+        }
+    }
+
+    /// Replaces the postings of the campaign at `position`, adding to `newWords` its words the vocabulary lacks.
+    private mutating func post(_ campaign: Campaign, at position: Int, newWords: inout [String]) {
         if position < documentWords.count {
-            for word in documentWords[position] { postings[word]?[position] = nil }
+            for word in documentWords[position] { postings[word]?.remove(position) }
         }
-        let weights = Self.weightedWords(campaign)
-        let words = Array(weights.keys)
         while documentWords.count <= position { documentWords.append([]) }
-        documentWords[position] = words
-        for (word, weight) in weights {
-            if postings[word] == nil {
-                postings[word] = [:]
-                vocabulary.insert(word, at: lowerBound(of: word))
-                addTypoCandidate(word)
-            }
-            postings[word]![position] = weight
+        var words: [String] = []
+        Self.forEachWord(of: campaign) { word, weight in
+            let known = postings.count
+            // One look-up of the word, new or not, seen in this brief already or not.
+            if postings[word, default: []].raise(position, to: weight) { words.append(word) }
+            if postings.count > known { newWords.append(word) }
         }
+        documentWords[position] = words
     }
 
     /// Hits for `query`, best first. Complete hits (every query word found) come before partial ones.
@@ -93,9 +132,9 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         for word in queryWords {
             func credit(_ token: String, _ factor: Double) {
                 guard let documents = postings[token] else { return }
-                for (doc, weight) in documents where best[doc] < weight * factor {
-                    if best[doc] == 0 { credited.append(doc) }
-                    best[doc] = weight * factor
+                for posting in documents where best[posting.position] < posting.weight * factor {
+                    if best[posting.position] == 0 { credited.append(posting.position) }
+                    best[posting.position] = posting.weight * factor
                 }
             }
             credit(word, 1.0)
@@ -153,16 +192,22 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         return matches
     }
 
-    private mutating func addTypoCandidate(_ word: String) {
-        let scalars = Array(word.unicodeScalars)
-        while typoCandidates.count <= scalars.count { typoCandidates.append([]) }
-        let candidate = TypoCandidate(word: word, characters: word.count, scalars: scalars, mask: TextFolding.scalarMask(scalars))
-        var low = 0, high = typoCandidates[scalars.count].count
+    private mutating func insertTypoCandidate(_ word: String) {
+        let candidate = TypoCandidate(word)
+        while typoCandidates.count <= candidate.scalars.count { typoCandidates.append([]) }
+        var low = 0, high = typoCandidates[candidate.scalars.count].count
         while low < high {
             let mid = (low + high) / 2
-            if typoCandidates[scalars.count][mid].word < word { low = mid + 1 } else { high = mid }
+            if typoCandidates[candidate.scalars.count][mid].word < word { low = mid + 1 } else { high = mid }
         }
-        typoCandidates[scalars.count].insert(candidate, at: low)
+        typoCandidates[candidate.scalars.count].insert(candidate, at: low)
+    }
+
+    /// For words coming in sorted order only.
+    private mutating func appendTypoCandidate(_ word: String) {
+        let candidate = TypoCandidate(word)
+        while typoCandidates.count <= candidate.scalars.count { typoCandidates.append([]) }
+        typoCandidates[candidate.scalars.count].append(candidate)
     }
 
     private func lowerBound(of word: String) -> Int {
@@ -179,5 +224,35 @@ public struct CampaignSearchIndex: Sendable, Equatable {
         var end = low
         while end < vocabulary.count, vocabulary[end].hasPrefix(prefix) { end += 1 }
         return vocabulary[low..<end]
+    }
+}
+
+extension [CampaignSearchIndex.Posting] {
+    /// Gives the brief at `position` at least `weight`, keeping the list in order of position; true when the
+    /// brief was not in the list.
+    mutating func raise(_ position: Int, to weight: Double) -> Bool {
+        // Indexing briefs in order only ever touches the end of the list.
+        let i = last.map { $0.position < position ? count : $0.position == position ? count - 1 : slot(of: position) } ?? 0
+        if i < count, self[i].position == position {
+            self[i].weight = Swift.max(self[i].weight, weight)
+            return false
+        }
+        insert(.init(position: position, weight: weight), at: i)
+        return true
+    }
+
+    mutating func remove(_ position: Int) {
+        let i = slot(of: position)
+        if i < count, self[i].position == position { remove(at: i) }
+    }
+
+    /// Where `position` is or would go.
+    private func slot(of position: Int) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid].position < position { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
