@@ -17,16 +17,24 @@ public struct POSIXFileSystem: FileSystem {
             throw Self.fail("reading", path)
         }
         defer { close(fd) }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        // Read straight into a buffer of the file's size (a snapshot is 100 MB and more: growing a Data by
+        // appending chunks copied it over and over); reading on past it catches a file that grew meanwhile.
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Self.fail("reading", path) }
+        var data = Data(count: Int(info.st_size) + 1)
+        var filled = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if filled == data.count { data.count += 64 * 1024 }
+            let n = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Self.fail("reading", path)
             }
-            if n == 0 { return data }
-            data.append(contentsOf: buffer[0..<n])
+            if n == 0 {
+                data.count = filled
+                return data
+            }
+            filled += n
         }
     }
 

@@ -81,6 +81,8 @@ private struct Parser {
     func error(_ message: String) -> JSONTape.SyntaxError { .init(offset: i, message: message) }
 
     mutating func skipWhitespace() {
+        // Indentation of pretty files comes in runs of spaces: eight at a time.
+        while i + 8 <= end, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
         while i < end {
             switch base[i] {
             case 0x20, 0x0A, 0x0D, 0x09: i += 1

@@ -26,9 +26,10 @@ enum StateJSONDecoder {
             } catch let error as JSONTape.SyntaxError {
                 throw Failure(line: lineNumber(in: bytes, at: error.offset), message: error.message)
             }
-            let storage = TapeStorage(bytes: bytes, tape: tape)
-            // Decoders refer to the storage unowned (no reference counting per value): keep it alive here.
-            return try withExtendedLifetime(storage) { try body(Document(storage: storage)) }
+            return try tape.tokens.withUnsafeBufferPointer { tokens in
+                var storage = TapeStorage(bytes: bytes, tape: tokens)
+                return try withUnsafePointer(to: &storage) { try body(Document(storage: $0)) }
+            }
         }
     }
 
@@ -38,13 +39,13 @@ enum StateJSONDecoder {
 
     /// A parsed document; valid only inside `withDocument`'s closure.
     struct Document {
-        fileprivate let storage: TapeStorage
+        fileprivate let storage: UnsafePointer<TapeStorage>
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
             do {
                 return try TapeDecoder(storage: storage, index: 0).decode(type)
             } catch let error as DecodingError {
-                throw storage.failure(error)
+                throw storage.pointee.failure(error)
             }
         }
     }
@@ -52,18 +53,14 @@ enum StateJSONDecoder {
 
 /// The bytes and their tape, shared by every container of one decode.
 ///
-/// The pointer is valid for the whole of `withDocument`'s closure, which decoders never outlive: `Decodable`
-/// initialisers consume their decoder and return values that hold no reference to it. Sendable because nothing
-/// in it changes after `init` (both properties are `let`, the bytes are only read), so the threads that
-/// decode parts of one long array (`SplittableArray`) may share it.
-private final class TapeStorage: @unchecked Sendable {
+/// Decoders and containers reach it through an `UnsafePointer`, valid for the whole of `withDocument`'s closure,
+/// which they never outlive (`Decodable` initialisers consume their decoder and keep no reference to it). A
+/// pointer to a struct of pointers has no reference count: a class here was retained and released on every value,
+/// a quarter of the time a snapshot took. Nothing in it changes after `init`, so the threads that decode parts of
+/// one long array (`SplittableArray`) may share it.
+private struct TapeStorage {
     let bytes: UnsafeRawBufferPointer
-    let tape: JSONTape
-
-    init(bytes: UnsafeRawBufferPointer, tape: JSONTape) {
-        self.bytes = bytes
-        self.tape = tape
-    }
+    let tape: UnsafeBufferPointer<JSONTape.Token>
 
     @inline(__always) func token(_ index: Int) -> JSONTape.Token { tape[index] }
 
@@ -242,56 +239,55 @@ private struct PathKey: CodingKey {
 
 /// A decoder positioned on one token; also its own single-value container.
 ///
-/// Decoders and containers hold the storage `unowned(unsafe)`: `withDocument` keeps it alive for as long as any
-/// of them can exist, and a snapshot creates millions of them.
 private struct TapeDecoder: Decoder, SingleValueDecodingContainer {
-    unowned(unsafe) let storage: TapeStorage
+    let storage: UnsafePointer<TapeStorage>
     let index: Int
 
-    var codingPath: [any CodingKey] { storage.codingPath(to: index) }
+    var codingPath: [any CodingKey] { storage.pointee.codingPath(to: index) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard storage.token(index).kind == .object else { throw storage.mismatch([String: Any].self, at: index) }
+        guard storage.pointee.token(index).kind == .object else { throw storage.pointee.mismatch([String: Any].self, at: index) }
         return KeyedDecodingContainer(KeyedContainer<Key>(storage: storage, object: index))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard storage.token(index).kind == .array else { throw storage.mismatch([Any].self, at: index) }
+        guard storage.pointee.token(index).kind == .array else { throw storage.pointee.mismatch([Any].self, at: index) }
         return UnkeyedContainer(storage: storage, array: index)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
-    func decodeNil() -> Bool { storage.token(index).kind == .null }
-    func decode(_ type: Bool.Type) throws -> Bool { try storage.bool(index) }
-    func decode(_ type: String.Type) throws -> String { try storage.stringValue(index) }
-    func decode(_ type: Double.Type) throws -> Double { try storage.floatingPoint(index, as: type) }
-    func decode(_ type: Float.Type) throws -> Float { try storage.floatingPoint(index, as: type) }
-    func decode(_ type: Int.Type) throws -> Int { try storage.integer(index, as: type) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try storage.integer(index, as: type) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try storage.integer(index, as: type) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try storage.integer(index, as: type) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try storage.integer(index, as: type) }
-    func decode(_ type: UInt.Type) throws -> UInt { try storage.integer(index, as: type) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try storage.integer(index, as: type) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try storage.integer(index, as: type) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try storage.integer(index, as: type) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try storage.integer(index, as: type) }
+    func decodeNil() -> Bool { storage.pointee.token(index).kind == .null }
+    func decode(_ type: Bool.Type) throws -> Bool { try storage.pointee.bool(index) }
+    func decode(_ type: String.Type) throws -> String { try storage.pointee.stringValue(index) }
+    func decode(_ type: Double.Type) throws -> Double { try storage.pointee.floatingPoint(index, as: type) }
+    func decode(_ type: Float.Type) throws -> Float { try storage.pointee.floatingPoint(index, as: type) }
+    func decode(_ type: Int.Type) throws -> Int { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: UInt.Type) throws -> UInt { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try storage.pointee.integer(index, as: type) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try storage.pointee.integer(index, as: type) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         // The types Foundation's JSONDecoder also treats specially; the rest decode themselves.
-        if type == String.self { return try storage.stringValue(index) as! T }
-        if type == Date.self { return try storage.date(index) as! T }
-        if type == Int.self { return try storage.integer(index, as: Int.self) as! T }
-        if let splittable = type as? any SplittableArray.Type,
-            storage.token(index).kind == .array, storage.token(index).length >= SplittableArrayParts.minimumCount
+        if type == String.self { return try storage.pointee.stringValue(index) as! T }
+        if type == Date.self { return try storage.pointee.date(index) as! T }
+        if type == Int.self { return try storage.pointee.integer(index, as: Int.self) as! T }
+        // The cast looks up a conformance: ask it only of long arrays.
+        if storage.pointee.token(index).kind == .array, storage.pointee.token(index).length >= SplittableArrayParts.minimumCount,
+            let splittable = type as? any SplittableArray.Type
         {
             return try splittable.decode(inParts: self) as! T
         }
         if type == URL.self {
-            let text = try storage.stringValue(index)
-            guard let url = URL(string: text) else { throw storage.corrupted("not a URL: \(text)", at: index) }
+            let text = try storage.pointee.stringValue(index)
+            guard let url = URL(string: text) else { throw storage.pointee.corrupted("not a URL: \(text)", at: index) }
             return url as! T
         }
         return try T(from: self)
@@ -320,8 +316,9 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
     /// Swift's cooperative pool), each other on a thread of its own, and joins them in order. The first part
     /// with an error throws it, so errors are the ones a sequential decode would report.
     fileprivate static func decode(inParts decoder: TapeDecoder) throws -> [Element] {
-        let storage = decoder.storage
-        let count = Int(storage.token(decoder.index).length)
+        // Shared by the threads below: the storage is immutable and outlives them (they are joined before return).
+        nonisolated(unsafe) let storage = decoder.storage
+        let count = Int(storage.pointee.token(decoder.index).length)
         let parts = SplittableArrayParts.parts
         let size = (count + parts - 1) / parts
         let starts = {
@@ -329,7 +326,7 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
             var token = decoder.index + 1
             for n in 0..<count {
                 if n % size == 0 { starts.append(token) }
-                token = Int(storage.token(token).next)
+                token = Int(storage.pointee.token(token).next)
             }
             return starts
         }()
@@ -341,7 +338,7 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
                 var token = starts[part]
                 for _ in 0..<Swift.min(size, count - part * size) {
                     elements.append(try TapeDecoder(storage: storage, index: token).decode(Element.self))
-                    token = Int(storage.token(token).next)
+                    token = Int(storage.pointee.token(token).next)
                 }
                 return elements
             }
@@ -364,17 +361,17 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    unowned(unsafe) let storage: TapeStorage
+    let storage: UnsafePointer<TapeStorage>
     let object: Int
 
-    var codingPath: [any CodingKey] { storage.codingPath(to: object) }
+    var codingPath: [any CodingKey] { storage.pointee.codingPath(to: object) }
 
     var allKeys: [Key] {
         var keys: [Key] = []
         var child = object + 1
-        for _ in 0..<Int(storage.token(object).length) {
-            if let key = Key(stringValue: storage.string(child)) { keys.append(key) }
-            child = Int(storage.token(child + 1).next)
+        for _ in 0..<Int(storage.pointee.token(object).length) {
+            if let key = Key(stringValue: storage.pointee.string(child)) { keys.append(key) }
+            child = Int(storage.pointee.token(child + 1).next)
         }
         return keys
     }
@@ -382,12 +379,12 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// The value token of `key`, by a linear scan: our objects have a few dozen keys at most.
     private func find(_ key: Key) -> Int? {
         var name = key.stringValue
-        let members = Int(storage.token(object).length)
+        let members = Int(storage.pointee.token(object).length)
         let found = name.withUTF8 { utf8 -> Int? in
             var child = object + 1
             for _ in 0..<members {
-                if storage.isKey(storage.token(child), utf8) { return child + 1 }
-                child = Int(storage.token(child + 1).next)
+                if storage.pointee.isKey(storage.pointee.token(child), utf8) { return child + 1 }
+                child = Int(storage.pointee.token(child + 1).next)
             }
             return nil
         }
@@ -395,8 +392,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         // A key written with escapes (no writer of ours does that) is compared as text.
         var child = object + 1
         for _ in 0..<members {
-            if storage.token(child).kind == .escapedString, storage.string(child) == name { return child + 1 }
-            child = Int(storage.token(child + 1).next)
+            if storage.pointee.token(child).kind == .escapedString, storage.pointee.string(child) == name { return child + 1 }
+            child = Int(storage.pointee.token(child + 1).next)
         }
         return nil
     }
@@ -432,7 +429,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     // One lookup instead of the default's three (contains, decodeNil, decode): most optional fields are absent.
     private func present(_ key: Key) -> TapeDecoder? {
-        guard let index = find(key), storage.token(index).kind != .null else { return nil }
+        guard let index = find(key), storage.pointee.token(index).kind != .null else { return nil }
         return TapeDecoder(storage: storage, index: index)
     }
 
@@ -457,20 +454,20 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 }
 
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
-    unowned(unsafe) let storage: TapeStorage
+    let storage: UnsafePointer<TapeStorage>
     let array: Int
     /// The token of the next element.
     private var next: Int
     private(set) var currentIndex = 0
 
-    init(storage: TapeStorage, array: Int) {
+    init(storage: UnsafePointer<TapeStorage>, array: Int) {
         self.storage = storage
         self.array = array
         self.next = array + 1
     }
 
-    var codingPath: [any CodingKey] { storage.codingPath(to: array) }
-    var count: Int? { Int(storage.token(array).length) }
+    var codingPath: [any CodingKey] { storage.pointee.codingPath(to: array) }
+    var count: Int? { Int(storage.pointee.token(array).length) }
     var isAtEnd: Bool { currentIndex >= count! }
 
     /// The decoder of the next element, moving past it.
@@ -480,13 +477,13 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
                 type, .init(codingPath: codingPath + [PathKey(intValue: currentIndex)], debugDescription: "the array has ended"))
         }
         let decoder = TapeDecoder(storage: storage, index: next)
-        next = Int(storage.token(next).next)
+        next = Int(storage.pointee.token(next).next)
         currentIndex += 1
         return decoder
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, storage.token(next).kind == .null else { return false }
+        guard !isAtEnd, storage.pointee.token(next).kind == .null else { return false }
         _ = try advance(Never.self)
         return true
     }
