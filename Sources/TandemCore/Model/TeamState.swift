@@ -241,23 +241,35 @@ public struct TeamState: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(campaigns: try c.decode([Campaign].self, forKey: .campaigns))
         handoffs = try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? []
-        // Positions are ids (`H-n` at n - 1): a list that breaks this would answer for the wrong lead.
-        for (i, handoff) in handoffs.enumerated() where handoffPosition(handoff.id) != i {
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: c.codingPath + [CodingKeys.handoffs],
-                    debugDescription: "handoff \(i + 1) has the id \(handoff.id), not H-\(i + 1)"))
-        }
         // Decoded handoffs carry their status already: the indexes are built in one pass, not by replaying.
-        for (i, handoff) in handoffs.enumerated() {
-            if let campaign = handoff.campaign { handoffsByCampaign[campaign, default: []].append(i) }
-            if handoff.status.isOpen {
+        // By position, not `for handoff in handoffs`: a copy of each handoff retains each of its strings.
+        for i in handoffs.indices {
+            // Positions are ids (`H-n` at n - 1): a list that breaks this would answer for the wrong lead.
+            guard Self.isHandoffID(handoffs[i].id, position: i) else {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: c.codingPath + [CodingKeys.handoffs],
+                        debugDescription: "handoff \(i + 1) has the id \(handoffs[i].id), not H-\(i + 1)"))
+            }
+            if let campaign = handoffs[i].campaign { handoffsByCampaign[campaign, default: []].append(i) }
+            if handoffs[i].status.isOpen {
                 openHandoffs.insert(i)
                 trackOpen(i, was: nil)
             }
         }
         meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
         sentNotices = try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? []
+    }
+
+    /// Whether `id` is exactly `H-<position + 1>`, without the allocations of `handoffPosition`.
+    private static func isHandoffID(_ id: String, position: Int) -> Bool {
+        var expected = position + 1
+        var utf8 = id.utf8.reversed().makeIterator()
+        repeat {
+            guard utf8.next() == UInt8(ascii: "0") + UInt8(expected % 10) else { return false }
+            expected /= 10
+        } while expected > 0
+        return utf8.next() == UInt8(ascii: "-") && utf8.next() == UInt8(ascii: "H") && utf8.next() == nil
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -330,33 +330,45 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
             }
             return starts
         }()
-        let results = Mutex<[Result<[Element], any Error>?]>(.init(repeating: nil, count: starts.count))
-        let decodePart = { @Sendable (part: Int) in
-            let result = Result { () throws -> [Element] in
-                var elements: [Element] = []
-                elements.reserveCapacity(size)
+        // Each part decodes straight into its slice of the result: joining part arrays copied (and retained)
+        // every element once more.
+        return try [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            nonisolated(unsafe) let buffer = buffer
+            let outcomes = Mutex<[(done: Int, error: (any Error)?)]>(.init(repeating: (0, nil), count: starts.count))
+            let decodePart = { @Sendable (part: Int) in
+                let first = part * size
                 var token = starts[part]
-                for _ in 0..<Swift.min(size, count - part * size) {
-                    elements.append(try TapeDecoder(storage: storage, index: token).decode(Element.self))
-                    token = Int(storage.pointee.token(token).next)
+                var done = 0
+                var failure: (any Error)?
+                do {
+                    for n in first..<Swift.min(first + size, count) {
+                        (buffer.baseAddress! + n).initialize(to: try TapeDecoder(storage: storage, index: token).decode(Element.self))
+                        done += 1
+                        token = Int(storage.pointee.token(token).next)
+                    }
+                } catch {
+                    failure = error
                 }
-                return elements
+                outcomes.withLock { $0[part] = (done, failure) }
             }
-            results.withLock { $0[part] = result }
+            let finished = DispatchSemaphore(value: 0)
+            for part in starts.indices.dropFirst() {
+                Thread {
+                    decodePart(part)
+                    finished.signal()
+                }.start()
+            }
+            decodePart(0)
+            for _ in starts.indices.dropFirst() { finished.wait() }
+            let parts = outcomes.withLock { $0 }
+            if let failure = parts.lazy.compactMap(\.error).first {
+                for (part, outcome) in parts.enumerated() {
+                    (buffer.baseAddress! + part * size).deinitialize(count: outcome.done)
+                }
+                throw failure
+            }
+            initialized = count
         }
-        let finished = DispatchSemaphore(value: 0)
-        for part in starts.indices.dropFirst() {
-            Thread {
-                decodePart(part)
-                finished.signal()
-            }.start()
-        }
-        decodePart(0)
-        for _ in starts.indices.dropFirst() { finished.wait() }
-        var all: [Element] = []
-        all.reserveCapacity(count)
-        for result in results.withLock({ $0 }) { all += try result!.get() }
-        return all
     }
 }
 
