@@ -39,7 +39,7 @@ enum StateJSONDecoder {
 
     /// A parsed document; valid only inside `withDocument`'s closure.
     struct Document {
-        fileprivate let storage: UnsafePointer<TapeStorage>
+        let storage: UnsafePointer<TapeStorage>
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
             do {
@@ -58,7 +58,7 @@ enum StateJSONDecoder {
 /// pointer to a struct of pointers has no reference count: a class here was retained and released on every value,
 /// a quarter of the time a snapshot took. Nothing in it changes after `init`, so the threads that decode parts of
 /// one long array (`SplittableArray`) may share it.
-private struct TapeStorage {
+struct TapeStorage {
     let bytes: UnsafeRawBufferPointer
     let tape: UnsafeBufferPointer<JSONTape.Token>
 
@@ -330,6 +330,14 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
             }
             return starts
         }()
+        // Handoffs are most of a snapshot: read directly when they can be (see `HandoffTapeReader`).
+        let readsHandoffs = Element.self == Handoff.self
+        @Sendable func element(at token: Int) throws -> Element {
+            if readsHandoffs, let handoff = HandoffTapeReader.read(storage.pointee, at: token) {
+                return unsafeBitCast(handoff, to: Element.self)  // Element is Handoff
+            }
+            return try TapeDecoder(storage: storage, index: token).decode(Element.self)
+        }
         // Each part decodes straight into its slice of the result: joining part arrays copied (and retained)
         // every element once more.
         return try [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -342,7 +350,7 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
                 var failure: (any Error)?
                 do {
                     for n in first..<Swift.min(first + size, count) {
-                        (buffer.baseAddress! + n).initialize(to: try TapeDecoder(storage: storage, index: token).decode(Element.self))
+                        (buffer.baseAddress! + n).initialize(to: try element(at: token))
                         done += 1
                         token = Int(storage.pointee.token(token).next)
                     }
