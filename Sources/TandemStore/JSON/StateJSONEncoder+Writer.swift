@@ -1,0 +1,507 @@
+import Foundation
+
+extension StateJSONEncoder {
+    /// Where a value goes: `level` is the depth of its container if it opens one (the number of containers
+    /// around it), `start` the offset its bytes begin at.
+    struct Slot {
+        var level: Int
+        var start: Int
+    }
+
+    /// An open object or array. Its depth (for indentation) is its index in `Writer.frames`.
+    ///
+    /// Every member or element is written with a leading separator (`,` and, pretty, a newline and indent), so
+    /// members can be reordered as whole byte ranges; when the container ends, its first byte (the first
+    /// member's comma) becomes `{` or `[`.
+    struct Frame {
+        var isObject: Bool
+        /// Offset of the container's first byte.
+        var start: Int
+        /// Members or elements so far.
+        var count = 0
+        /// Index in `Writer.members` of this object's first member (for arrays: where a nested object's would go).
+        var firstMember: Int
+        /// Tells a container value from a later one at the same depth, so a stale container is caught.
+        var id: Int
+        /// Offset of the value of the member a `superEncoder` was made for, while that member is the last one.
+        var superValueStart = -1
+    }
+
+    /// A member of an open object: its key and the offset of its separator.
+    struct Member {
+        var key: String
+        var start: Int
+    }
+
+    /// The encoder's state: the output bytes, the containers open around the value being written, and the
+    /// members of the open objects. It is also the `Encoder` handed to each value's `encode(to:)`.
+    final class Writer {
+        let pretty: Bool
+        /// The output: `count` bytes written of `capacity` allocated. A `malloc` block, so that `realloc` can
+        /// grow it without copying and `takeData()` can hand it to `Data` as it is.
+        private var base: UnsafeMutablePointer<UInt8>
+        private(set) var count = 0
+        private var capacity: Int
+
+        private(set) var frames: [Frame] = []
+        private var members: [Member] = []
+        /// The slot the value being encoded fills; saved and restored around each nested value.
+        private(set) var current = Slot(level: 0, start: 0)
+        private var nextID = 1
+        /// A misuse found where the protocol cannot throw (creating a container); thrown at the end.
+        private var failure: (any Error)?
+        /// Scratch for reordering members.
+        private var order: [Int] = []
+        private var moved: [UInt8] = []
+
+        init(pretty: Bool) {
+            self.pretty = pretty
+            capacity = 4096
+            base = malloc(capacity)!.bindMemory(to: UInt8.self, capacity: capacity)
+        }
+
+        deinit { free(base) }
+
+        /// The bytes written, without copying them; the writer is empty afterwards.
+        func takeData() -> Data {
+            let data = Data(bytesNoCopy: base, count: count, deallocator: .free)
+            capacity = 16
+            base = malloc(capacity)!.bindMemory(to: UInt8.self, capacity: capacity)
+            count = 0
+            return data
+        }
+
+        // MARK: Values
+
+        func encodeTopLevel<T: Encodable>(_ value: T) throws {
+            if try !writeScalar(value, level: 0) { try writeComposite(value, level: 0) }
+            if let failure { throw failure }
+            if count == 0 {
+                throw EncodingError.invalidValue(
+                    value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
+            }
+        }
+
+        /// Writes `value`, whose container (if it opens one) is at depth `level`; a value that writes nothing
+        /// becomes `{}`, as with Foundation.
+        func writeValue<T: Encodable>(_ value: T, level: Int) throws {
+            if try writeScalar(value, level: level) { return }
+            let start = count
+            try writeComposite(value, level: level)
+            if count == start { writeEmpty(object: true, depth: level) }
+        }
+
+        /// The types `JSONEncoder` writes itself instead of asking them to encode themselves, and the common
+        /// scalars (cheap to test: a metatype comparison each).
+        private func writeScalar<T: Encodable>(_ value: T, level: Int) throws -> Bool {
+            if T.self == String.self {
+                write(value as! String)
+            } else if T.self == Int.self {
+                write(value as! Int)
+            } else if T.self == Date.self {
+                write(value as! Date)
+            } else if T.self == Bool.self {
+                write(value as! Bool)
+            } else if T.self == Double.self {
+                try write(value as! Double, level: level)
+            } else if T.self == Data.self {
+                write((value as! Data).base64EncodedString())
+            } else if T.self == URL.self {
+                write((value as! URL).absoluteString)
+            } else if T.self == Decimal.self {
+                ascii((value as! Decimal).description)
+            } else {
+                return false
+            }
+            return true
+        }
+
+        /// Lets `value` encode itself into the slot at `level`, then ends the containers it opened.
+        private func writeComposite<T: Encodable>(_ value: T, level: Int) throws {
+            let saved = current
+            current = Slot(level: level, start: count)
+            defer { current = saved }
+            try value.encode(to: self)
+            while frames.count > level { closeTop() }
+        }
+
+        // MARK: Containers
+
+        func isOpen(_ frame: Int, _ id: Int) -> Bool {
+            frame >= 0 && frame < frames.count && frames[frame].id == id
+        }
+
+        /// The keyed or unkeyed container of the value in `slot`: a new one, or the one it opened already (a
+        /// value may ask its encoder for its container more than once, as `DomainEvent` does).
+        func container(at slot: Result<Slot, any Error>, object: Bool) -> (frame: Int, id: Int) {
+            do {
+                let slot = try slot.get()
+                if frames.count > slot.level {
+                    let frame = frames[slot.level]
+                    guard frame.start == slot.start, frame.isObject == object else { throw misuse() }
+                    return (slot.level, frame.id)
+                }
+                guard count == slot.start else { throw misuse() }
+                return openFrame(object: object)
+            } catch {
+                if failure == nil { failure = error }
+                return (-1, 0)
+            }
+        }
+
+        /// A container as a member (`key`) or element (`key == nil`) of the open container `frame`.
+        func openNested(in frame: Int, _ id: Int, key: String?, object: Bool) -> (frame: Int, id: Int) {
+            do {
+                if let key { try beginMember(key, of: frame, id) } else { try beginElement(of: frame, id) }
+                return openFrame(object: object)
+            } catch {
+                if failure == nil { failure = error }
+                return (-1, 0)
+            }
+        }
+
+        func superEncoder(in frame: Int, _ id: Int, key: String?) -> any Encoder {
+            do {
+                if let key { try beginMember(key, of: frame, id) } else { try beginElement(of: frame, id) }
+                frames[frame].superValueStart = count
+                return SuperEncoder(writer: self, parent: frame, parentID: id, valueStart: count)
+            } catch {
+                if failure == nil { failure = error }
+                return SuperEncoder(writer: self, parent: -1, parentID: 0, valueStart: -1)
+            }
+        }
+
+        /// Checks that a single value may go into `slot`: nothing written there yet.
+        func claim(_ slot: Slot) throws {
+            guard frames.count == slot.level, count == slot.start else { throw misuse() }
+        }
+
+        private func openFrame(object: Bool) -> (frame: Int, id: Int) {
+            let id = nextID
+            nextID += 1
+            frames.append(Frame(isObject: object, start: count, firstMember: members.count, id: id))
+            return (frames.count - 1, id)
+        }
+
+        /// Makes `frame` the innermost open container (ending the ones opened in it) before it is written to.
+        private func prepare(_ frame: Int, _ id: Int) throws {
+            guard isOpen(frame, id) else { throw outOfOrder() }
+            while frames.count > frame + 1 { closeTop() }
+            finishSuperMember(of: frame)
+        }
+
+        /// A super encoder that wrote nothing leaves `{}`, as with Foundation.
+        private func finishSuperMember(of frame: Int) {
+            let start = frames[frame].superValueStart
+            guard start >= 0 else { return }
+            if count == start { writeEmpty(object: true, depth: frame + 1) }
+            frames[frame].superValueStart = -1
+        }
+
+        func beginMember(_ key: String, of frame: Int, _ id: Int) throws {
+            try prepare(frame, id)
+            members.append(Member(key: key, start: count))
+            frames[frame].count += 1
+            separator(depth: frame + 1)
+            write(key)
+            if pretty { literal(" : ") } else { byte(UInt8(ascii: ":")) }
+        }
+
+        func beginElement(of frame: Int, _ id: Int) throws {
+            try prepare(frame, id)
+            frames[frame].count += 1
+            separator(depth: frame + 1)
+        }
+
+        private func separator(depth: Int) {
+            byte(UInt8(ascii: ","))
+            if pretty {
+                byte(UInt8(ascii: "\n"))
+                indent(depth)
+            }
+        }
+
+        /// Ends the innermost open container: sorts an object's members, then brackets.
+        private func closeTop() {
+            let depth = frames.count - 1
+            finishSuperMember(of: depth)
+            let frame = frames.removeLast()
+            guard frame.count > 0 else { return writeEmpty(object: frame.isObject, depth: depth) }
+            if frame.isObject {
+                sortMembers(from: frame.firstMember)
+                members.removeSubrange(frame.firstMember...)
+            }
+            base[frame.start] = frame.isObject ? UInt8(ascii: "{") : UInt8(ascii: "[")
+            if pretty {
+                byte(UInt8(ascii: "\n"))
+                indent(depth)
+            }
+            byte(frame.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        }
+
+        /// `{}` or, pretty, `{` newline newline indent `}` (Foundation's form); same for arrays.
+        private func writeEmpty(object: Bool, depth: Int) {
+            byte(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+            if pretty {
+                literal("\n\n")
+                indent(depth)
+            }
+            byte(object ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        }
+
+        /// Puts the members from `first` on (those of the innermost object, up to the end of the output) in key
+        /// order, keeping the last of equal keys.
+        ///
+        /// Moves as little as it can: the largest member (often the only large one, such as the list of all
+        /// handoffs) is moved once with `memmove`, the others through a scratch buffer.
+        private func sortMembers(from first: Int) {
+            let n = members.count - first
+            guard n > 1 else { return }
+            if (first..<members.count - 1).allSatisfy({ Self.compare(members[$0].key, members[$0 + 1].key) < 0 }) {
+                return
+            }
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: first..<members.count)
+            order.sort { a, b in
+                let c = Self.compare(members[a].key, members[b].key)
+                return c != 0 ? c < 0 : a < b
+            }
+            // Of equal keys, only the last written stays (it sorts last among them).
+            var kept = 0
+            for i in order.indices
+            where i + 1 == order.count || Self.compare(members[order[i]].key, members[order[i + 1]].key) != 0 {
+                order[kept] = order[i]
+                kept += 1
+            }
+            order.removeLast(order.count - kept)
+
+            let regionStart = members[first].start
+            func end(_ m: Int) -> Int { m + 1 < members.count ? members[m + 1].start : count }
+            var largest = order[0]
+            for m in order where end(m) - members[m].start > end(largest) - members[largest].start { largest = m }
+
+            moved.removeAll(keepingCapacity: true)
+            var largestOffset = 0
+            for m in order {
+                if m == largest {
+                    largestOffset = moved.count
+                } else {
+                    moved.append(contentsOf: UnsafeBufferPointer(start: base + members[m].start, count: end(m) - members[m].start))
+                }
+            }
+            let largestSize = end(largest) - members[largest].start
+            memmove(base + regionStart + largestOffset, base + members[largest].start, largestSize)
+            moved.withUnsafeBufferPointer { movedBytes in
+                let source = movedBytes.baseAddress!
+                (base + regionStart).update(from: source, count: largestOffset)
+                (base + regionStart + largestOffset + largestSize)
+                    .update(from: source + largestOffset, count: movedBytes.count - largestOffset)
+            }
+            count = regionStart + moved.count + largestSize
+        }
+
+        /// Orders keys by their UTF-8 bytes, as `JSONEncoder` does: -1, 0 or 1.
+        static func compare(_ a: String, _ b: String) -> Int {
+            var a = a
+            var b = b
+            return a.withUTF8 { x in
+                b.withUTF8 { y in
+                    let common = min(x.count, y.count)
+                    if common > 0, let xs = x.baseAddress, let ys = y.baseAddress {
+                        let c = memcmp(xs, ys, common)
+                        if c != 0 { return c < 0 ? -1 : 1 }
+                    }
+                    return x.count < y.count ? -1 : x.count > y.count ? 1 : 0
+                }
+            }
+        }
+
+        // MARK: Errors
+
+        func codingPath(upTo level: Int) -> [any CodingKey] {
+            var path: [any CodingKey] = []
+            for i in 0..<min(level, frames.count) {
+                let frame = frames[i]
+                if frame.isObject {
+                    let last = (i + 1 < frames.count ? frames[i + 1].firstMember : members.count) - 1
+                    if last >= frame.firstMember { path.append(PathKey(stringValue: members[last].key)) }
+                } else if frame.count > 0 {
+                    path.append(PathKey(intValue: frame.count - 1))
+                }
+            }
+            return path
+        }
+
+        func outOfOrder() -> EncodingError {
+            EncodingError.invalidValue(
+                "container", .init(
+                    codingPath: codingPath(upTo: current.level),
+                    debugDescription: "StateJSONEncoder writes containers one after another: a container (or super "
+                        + "encoder) was used after a later one was started or after its value had ended"))
+        }
+
+        func misuse() -> EncodingError {
+            EncodingError.invalidValue(
+                "value", .init(
+                    codingPath: codingPath(upTo: current.level),
+                    debugDescription: "a value was already encoded at this place (a single value, or another kind of "
+                        + "container)"))
+        }
+
+        // MARK: Bytes
+
+        @inline(__always)
+        private func reserve(_ n: Int) {
+            if capacity - count < n { grow(n) }
+        }
+
+        private func grow(_ n: Int) {
+            capacity = max(capacity * 2, count + n)
+            base = realloc(base, capacity)!.bindMemory(to: UInt8.self, capacity: capacity)
+        }
+
+        @inline(__always)
+        func byte(_ b: UInt8) {
+            reserve(1)
+            base[count] = b
+            count += 1
+        }
+
+        func bytes(_ source: UnsafePointer<UInt8>, _ n: Int) {
+            reserve(n)
+            (base + count).update(from: source, count: n)
+            count += n
+        }
+
+        func literal(_ text: StaticString) {
+            bytes(text.utf8Start, text.utf8CodeUnitCount)
+        }
+
+        /// Text known to need no escaping (numbers).
+        func ascii(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes($0.baseAddress!, $0.count) }
+        }
+
+        private func indent(_ depth: Int) {
+            reserve(2 * depth)
+            (base + count).initialize(repeating: UInt8(ascii: " "), count: 2 * depth)
+            count += 2 * depth
+        }
+
+        func write(_ value: Bool) {
+            value ? literal("true") : literal("false")
+        }
+
+        /// A quoted string, escaped as `JSONEncoder` escapes it.
+        func write(_ string: String) {
+            var string = string
+            string.withUTF8 { utf8 in
+                reserve(utf8.count + 2)
+                byte(UInt8(ascii: "\""))
+                var run = 0  // start of the bytes not yet copied
+                for i in 0..<utf8.count {
+                    let b = utf8[i]
+                    guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                    if i > run { bytes(utf8.baseAddress! + run, i - run) }
+                    run = i + 1
+                    byte(UInt8(ascii: "\\"))
+                    switch b {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte(b)
+                    case 0x08: byte(UInt8(ascii: "b"))
+                    case 0x0C: byte(UInt8(ascii: "f"))
+                    case 0x0A: byte(UInt8(ascii: "n"))
+                    case 0x0D: byte(UInt8(ascii: "r"))
+                    case 0x09: byte(UInt8(ascii: "t"))
+                    default:
+                        let hex: StaticString = "0123456789abcdef"
+                        literal("u00")
+                        byte(hex.utf8Start[Int(b >> 4)])
+                        byte(hex.utf8Start[Int(b & 0xF)])
+                    }
+                }
+                if utf8.count > run { bytes(utf8.baseAddress! + run, utf8.count - run) }
+                byte(UInt8(ascii: "\""))
+            }
+        }
+
+        func write<T: FixedWidthInteger>(_ value: T) {
+            guard T.bitWidth <= 64 else { return ascii(value.description) }
+            var magnitude = UInt64(value.magnitude)
+            reserve(21)
+            if value < 0 { byte(UInt8(ascii: "-")) }
+            var digits = 1
+            var rest = magnitude / 10
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            count += digits
+            var at = count - 1
+            repeat {
+                base[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                at -= 1
+            } while magnitude > 0
+        }
+
+        /// `description`, less a trailing `.0` (`3.0` → `3`, `1e-07` stays), as `JSONEncoder` writes numbers.
+        func write<T: BinaryFloatingPoint & CustomStringConvertible>(_ value: T, level: Int) throws {
+            guard value.isFinite else {
+                throw EncodingError.invalidValue(
+                    value, .init(codingPath: codingPath(upTo: level), debugDescription: "Unable to encode \(T.self).\(value) directly in JSON."))
+            }
+            var text = value.description
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            ascii(text)
+        }
+
+        /// ISO 8601 in UTC to the second, as `JSONEncoder`'s `.iso8601` strategy writes it: fractions are cut
+        /// off (rounded down, also before 1970). Computed here for dates from the Gregorian calendar's start
+        /// (1582-10-15) to the year 9999; others (Julian days, five-digit years) go to Foundation's formatter.
+        func write(_ date: Date) {
+            let interval = date.timeIntervalSinceReferenceDate
+            guard interval >= -13_197_600_000, interval < 252_423_993_600 else {
+                return write(date.formatted(.iso8601))
+            }
+            let seconds = Int(interval.rounded(.down)) + 978_307_200  // since 1970
+            let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            let time = seconds - days * 86_400
+            // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm), for years ≥ 0.
+            let z = days + 719_468
+            let era = z / 146_097
+            let dayOfEra = z - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let shiftedMonth = (5 * dayOfYear + 2) / 153  // March = 0
+            let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+            let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+            let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+
+            reserve(22)
+            let out = base + count
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            out[0] = UInt8(ascii: "\"")
+            put(year, 4, at: 1)
+            out[5] = UInt8(ascii: "-")
+            put(month, 2, at: 6)
+            out[8] = UInt8(ascii: "-")
+            put(day, 2, at: 9)
+            out[11] = UInt8(ascii: "T")
+            put(time / 3_600, 2, at: 12)
+            out[14] = UInt8(ascii: ":")
+            put(time / 60 % 60, 2, at: 15)
+            out[17] = UInt8(ascii: ":")
+            put(time % 60, 2, at: 18)
+            out[20] = UInt8(ascii: "Z")
+            out[21] = UInt8(ascii: "\"")
+            count += 22
+        }
+    }
+}
