@@ -27,32 +27,50 @@ extension StateJSONEncoder {
         var superValueStart = -1
     }
 
-    /// A member of an open object: its key and the offset of its separator.
+    /// The keys an object has, in written order, as a hash of their prefixes and lengths.
+    struct KeyShape: Hashable {
+        var hash: UInt64
+        var count: Int
+    }
+
+    /// A member of an open object: its key, the offset of its separator and where the key's bytes are.
     struct Member {
         var key: String
         var start: Int
+        var keyStart: Int
+        var keyEnd: Int
+        /// The key's first eight bytes, big-endian (zeros after a shorter key): most keys compare by it alone.
+        var prefix: UInt64
+        /// The key holds characters written escaped: its bytes in the output are not its UTF-8 bytes.
+        var escaped: Bool
     }
 
     /// The encoder's state: the output bytes, the containers open around the value being written, and the
     /// members of the open objects. It is also the `Encoder` handed to each value's `encode(to:)`.
+    ///
+    /// Its hot properties skip Swift's run-time exclusivity checks (they cost a sixth of the encoding time): a
+    /// writer lives within one `encode` call on one thread, and no access to them is held across a call that
+    /// could reach them again (no `inout` of them is passed out; closures over them run after the access ends).
     final class Writer {
         let pretty: Bool
         /// The output: `count` bytes written of `capacity` allocated. A `malloc` block, so that `realloc` can
         /// grow it without copying and `takeData()` can hand it to `Data` as it is.
-        private var base: UnsafeMutablePointer<UInt8>
-        private(set) var count = 0
-        private var capacity: Int
+        @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
+        @exclusivity(unchecked) private(set) var count = 0
+        @exclusivity(unchecked) private var capacity: Int
 
-        private(set) var frames: [Frame] = []
-        private var members: [Member] = []
+        @exclusivity(unchecked) private(set) var frames: [Frame] = []
+        @exclusivity(unchecked) private var members: [Member] = []
         /// The slot the value being encoded fills; saved and restored around each nested value.
         private(set) var current = Slot(level: 0, start: 0)
         private var nextID = 1
         /// A misuse found where the protocol cannot throw (creating a container); thrown at the end.
         private var failure: (any Error)?
         /// Scratch for reordering members.
-        private var order: [Int] = []
-        private var moved: [UInt8] = []
+        @exclusivity(unchecked) private var order: [Int] = []
+        /// The order last found for each shape of object (see `sortMembers`), as offsets from its first member.
+        @exclusivity(unchecked) private var knownOrders: [KeyShape: [Int8]] = [:]
+        @exclusivity(unchecked) private var moved: [UInt8] = []
 
         init(pretty: Bool) {
             self.pretty = pretty
@@ -94,16 +112,18 @@ extension StateJSONEncoder {
         /// The types `JSONEncoder` writes itself instead of asking them to encode themselves, and the common
         /// scalars (cheap to test: a metatype comparison each).
         private func writeScalar<T: Encodable>(_ value: T, level: Int) throws -> Bool {
+            // `unsafeBitCast` only where `T` is that very type (checked just before): it skips `as!`'s run-time
+            // cast, a twentieth of the encoding time.
             if T.self == String.self {
-                write(value as! String)
+                write(unsafeBitCast(value, to: String.self))
             } else if T.self == Int.self {
-                write(value as! Int)
+                write(unsafeBitCast(value, to: Int.self))
             } else if T.self == Date.self {
-                write(value as! Date)
+                write(unsafeBitCast(value, to: Date.self))
             } else if T.self == Bool.self {
-                write(value as! Bool)
+                write(unsafeBitCast(value, to: Bool.self))
             } else if T.self == Double.self {
-                try write(value as! Double, level: level)
+                try write(unsafeBitCast(value, to: Double.self), level: level)
             } else if T.self == Data.self {
                 write((value as! Data).base64EncodedString())
             } else if T.self == URL.self {
@@ -200,10 +220,20 @@ extension StateJSONEncoder {
 
         func beginMember(_ key: String, of frame: Int, _ id: Int) throws {
             try prepare(frame, id)
-            members.append(Member(key: key, start: count))
+            let start = count
             frames[frame].count += 1
             separator(depth: frame + 1)
+            let keyStart = count + 1
             write(key)
+            let escaped = count - keyStart - 1 != key.utf8.count
+            var prefix: UInt64 = 0
+            if count - 1 - keyStart >= 8 {
+                prefix = UInt64(bigEndian: UnsafeRawPointer(base + keyStart).loadUnaligned(as: UInt64.self))
+            } else {
+                for i in keyStart..<count - 1 { prefix |= UInt64(base[i]) << (56 - 8 * (i - keyStart)) }
+            }
+            members.append(
+                Member(key: key, start: start, keyStart: keyStart, keyEnd: count - 1, prefix: prefix, escaped: escaped))
             if pretty { literal(" : ") } else { byte(UInt8(ascii: ":")) }
         }
 
@@ -229,7 +259,7 @@ extension StateJSONEncoder {
             guard frame.count > 0 else { return writeEmpty(object: frame.isObject, depth: depth) }
             if frame.isObject {
                 sortMembers(from: frame.firstMember)
-                members.removeSubrange(frame.firstMember...)
+                members.removeLast(members.count - frame.firstMember)
             }
             base[frame.start] = frame.isObject ? UInt8(ascii: "{") : UInt8(ascii: "[")
             if pretty {
@@ -257,24 +287,51 @@ extension StateJSONEncoder {
         private func sortMembers(from first: Int) {
             let n = members.count - first
             guard n > 1 else { return }
-            if (first..<members.count - 1).allSatisfy({ Self.compare(members[$0].key, members[$0 + 1].key) < 0 }) {
-                return
-            }
+            if (first..<members.count - 1).allSatisfy({ compareKeys($0, $0 + 1) < 0 }) { return }
             order.removeAll(keepingCapacity: true)
+            // Objects of one type come with the same keys in the same order: reuse the order found for the last
+            // such object once n - 1 comparisons confirm it (a hash can collide; the check cannot be fooled).
+            var shape = KeyShape(hash: 0, count: n)
+            if n <= 32 {
+                for m in first..<members.count {
+                    shape.hash = (shape.hash ^ members[m].prefix) &* 0x100_0000_01B3 &+ UInt64(members[m].keyEnd - members[m].keyStart)
+                }
+                if let known = knownOrders[shape] {
+                    order.append(contentsOf: known.lazy.map { first + Int($0) })
+                    if (1..<n).allSatisfy({ compareKeys(order[$0 - 1], order[$0]) < 0 }) { return move(from: first) }
+                    order.removeAll(keepingCapacity: true)
+                }
+            }
             order.append(contentsOf: first..<members.count)
-            order.sort { a, b in
-                let c = Self.compare(members[a].key, members[b].key)
-                return c != 0 ? c < 0 : a < b
+            if n <= 32 {  // insertion sort: stable, and no closure calls for the few members of a struct
+                for i in 1..<n {
+                    let m = order[i]
+                    var j = i
+                    while j > 0, compareKeys(order[j - 1], m) > 0 {
+                        order[j] = order[j - 1]
+                        j -= 1
+                    }
+                    order[j] = m
+                }
+            } else {
+                order.sort { a, b in
+                    let c = compareKeys(a, b)
+                    return c != 0 ? c < 0 : a < b
+                }
             }
             // Of equal keys, only the last written stays (it sorts last among them).
             var kept = 0
-            for i in order.indices
-            where i + 1 == order.count || Self.compare(members[order[i]].key, members[order[i + 1]].key) != 0 {
+            for i in order.indices where i + 1 == order.count || compareKeys(order[i], order[i + 1]) != 0 {
                 order[kept] = order[i]
                 kept += 1
             }
             order.removeLast(order.count - kept)
+            if n <= 32, kept == n { knownOrders[shape] = order.map { Int8($0 - first) } }
+            move(from: first)
+        }
 
+        /// Puts the members from `first` on in the order `order` gives (which may leave some out).
+        private func move(from first: Int) {
             let regionStart = members[first].start
             func end(_ m: Int) -> Int { m + 1 < members.count ? members[m + 1].start : count }
             var largest = order[0]
@@ -300,7 +357,21 @@ extension StateJSONEncoder {
             count = regionStart + moved.count + largestSize
         }
 
-        /// Orders keys by their UTF-8 bytes, as `JSONEncoder` does: -1, 0 or 1.
+        /// Orders the keys of members `a` and `b` by their UTF-8 bytes, as `JSONEncoder` does: -1, 0 or 1. Reads
+        /// them from the output, where they stand unless escaped.
+        private func compareKeys(_ a: Int, _ b: Int) -> Int {
+            if members[a].escaped || members[b].escaped { return Self.compare(members[a].key, members[b].key) }
+            if members[a].prefix != members[b].prefix { return members[a].prefix < members[b].prefix ? -1 : 1 }
+            let xStart = members[a].keyStart
+            let yStart = members[b].keyStart
+            let xCount = members[a].keyEnd - xStart
+            let yCount = members[b].keyEnd - yStart
+            let c = memcmp(base + xStart, base + yStart, min(xCount, yCount))
+            if c != 0 { return c < 0 ? -1 : 1 }
+            return xCount < yCount ? -1 : xCount > yCount ? 1 : 0
+        }
+
+        /// Orders strings by their UTF-8 bytes: -1, 0 or 1.
         static func compare(_ a: String, _ b: String) -> Int {
             var a = a
             var b = b
@@ -393,18 +464,27 @@ extension StateJSONEncoder {
             value ? literal("true") : literal("false")
         }
 
-        /// A quoted string, escaped as `JSONEncoder` escapes it.
+        /// A quoted string, escaped as `JSONEncoder` escapes it: `"`, `\` and control characters only.
         func write(_ string: String) {
             var string = string
             string.withUTF8 { utf8 in
-                reserve(utf8.count + 2)
+                let n = utf8.count
+                reserve(n + 2)
                 byte(UInt8(ascii: "\""))
+                guard let p = utf8.baseAddress else { return byte(UInt8(ascii: "\"")) }
                 var run = 0  // start of the bytes not yet copied
-                for i in 0..<utf8.count {
-                    let b = utf8[i]
+                var i = 0
+                while i < n {
+                    // Eight bytes at a time while none needs escaping (most strings: all of them).
+                    if i + 8 <= n, !Self.mayNeedEscape(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                        i += 8
+                        continue
+                    }
+                    let b = p[i]
+                    i += 1
                     guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                    if i > run { bytes(utf8.baseAddress! + run, i - run) }
-                    run = i + 1
+                    bytes(p + run, i - 1 - run)
+                    run = i
                     byte(UInt8(ascii: "\\"))
                     switch b {
                     case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte(b)
@@ -420,9 +500,20 @@ extension StateJSONEncoder {
                         byte(hex.utf8Start[Int(b & 0xF)])
                     }
                 }
-                if utf8.count > run { bytes(utf8.baseAddress! + run, utf8.count - run) }
+                bytes(p + run, n - run)
                 byte(UInt8(ascii: "\""))
             }
+        }
+
+        /// Whether any of the eight bytes in `word` is below 0x20, `"` or `\` (bit tricks: a byte is zero after
+        /// subtracting and masking only where one matched; bytes of 0x80 and up never match).
+        @inline(__always)
+        private static func mayNeedEscape(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+            let below20 = (word &- ones &* 0x20) & ~word & highs != 0
+            return below20 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
         }
 
         func write<T: FixedWidthInteger>(_ value: T) {
