@@ -136,7 +136,7 @@ public final class JournalStore: Sendable {
             }
             var record = record
             record.sequence = j.nextSequence
-            var line = try JSONEncoder.tandemLine.encode(record)
+            var line = try StateJSONEncoder.line.encode(record)
             line.append(UInt8(ascii: "\n"))
             do {
                 try fileSystem.append(line, to: files.journal)
@@ -184,7 +184,7 @@ public final class JournalStore: Sendable {
             // An empty journal means the snapshot (if any) holds everything: rotating would only push out backups.
             guard j.size > 0 else { return }
             let snapshot = Snapshot(sequence: j.nextSequence - 1, state: state)
-            let data = try JSONEncoder.tandemPretty.encode(snapshot)
+            let data = try StateJSONEncoder.snapshot.encode(snapshot)
             try rotateBackups()
             try fileSystem.replace(files.snapshot, with: data)
             try fileSystem.truncate(files.journal, to: 0)
@@ -214,22 +214,13 @@ public final class JournalStore: Sendable {
     }
 }
 
-extension JSONEncoder {
-    /// One record per line, keys sorted so files diff well.
-    static let tandemLine: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
-        return e
-    }()
+extension StateJSONEncoder {
+    /// One record per line, keys sorted so files diff well. The same bytes as Foundation's `JSONEncoder` with
+    /// `[.sortedKeys, .withoutEscapingSlashes]` and `.iso8601` dates, which wrote the files before.
+    static let line = StateJSONEncoder(format: .compact)
 
-    /// Snapshots and exports: pretty, sorted keys.
-    public static let tandemPretty: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
-        return e
-    }()
+    /// Snapshots and exports: pretty (as `.prettyPrinted` adds), sorted keys.
+    public static let snapshot = StateJSONEncoder(format: .pretty)
 }
 
 extension JSONDecoder {
