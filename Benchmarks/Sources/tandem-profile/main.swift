@@ -104,6 +104,36 @@ case "compact":
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: path + "/snapshot.json")[.size] as? Int) ?? 0
     print("\(n) runs, compaction \(total / n) each; snapshot.json \(size) bytes")
+case "encode":
+    // tandem-profile encode <folder> [n] [foundation]: the snapshot of the folder's state encoded in memory, pretty
+    // and compact, by StateJSONEncoder (and by Foundation's JSONEncoder too when asked), without the disk.
+    let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
+    let n = count(2, default: 1)
+    let (state, _) = try await JournalStore(folder: try StateFolder(path: path)).load()
+    let snapshot = Snapshot(sequence: 1, state: state)
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+    func time(_ label: String, _ encode: () throws -> Data) rethrows {
+        var size = 0
+        let start = ContinuousClock.now
+        let cpu = cpuSeconds()
+        for _ in 0..<n { size = try encode().count }
+        let cpuEach = (cpuSeconds() - cpu) / Double(n)
+        print("\(label): \((ContinuousClock.now - start) / n) each (CPU \(String(format: "%.2f", cpuEach)) s), \(size) bytes")
+    }
+    try time("StateJSONEncoder pretty") { try StateJSONEncoder(format: .pretty).encode(snapshot) }
+    try time("StateJSONEncoder compact") { try StateJSONEncoder(format: .compact).encode(snapshot) }
+    if args.count > 3 && args[args.startIndex + 3] == "foundation" {
+        for pretty in [true, false] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            try time("JSONEncoder \(pretty ? "pretty" : "compact")") { try encoder.encode(snapshot) }
+        }
+    }
 default:
     print("unknown scenario \(scenario)")
     exit(2)
