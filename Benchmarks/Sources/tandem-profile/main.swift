@@ -93,17 +93,25 @@ case "compact":
     // compacted) and compacts; only the compaction is timed.
     let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
     let n = count(2, default: 1)
+    func peakRSS() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
     var total = Duration.zero
+    var peakAfterLoad = 0
     for run in 0..<n {
         let store = JournalStore(folder: try StateFolder(path: path))
         let (loaded, _) = try await store.load()
         let state = loaded.applying(try await store.append(JournalRecord(cursor: "profile-\(run)")))
+        peakAfterLoad = peakRSS()
         let start = ContinuousClock.now
         try await store.compact(state)
         total += ContinuousClock.now - start
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: path + "/snapshot.json")[.size] as? Int) ?? 0
     print("\(n) runs, compaction \(total / n) each; snapshot.json \(size) bytes")
+    print("peak RSS \(peakAfterLoad) MB after loading, \(peakRSS()) MB after compacting")
 case "encode":
     // tandem-profile encode <folder> [n] [foundation]: the snapshot of the folder's state encoded in memory, pretty
     // and compact, by StateJSONEncoder (and by Foundation's JSONEncoder too when asked), without the disk.
