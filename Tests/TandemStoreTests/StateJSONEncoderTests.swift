@@ -88,6 +88,21 @@ struct StateJSONEncoderTests {
         try expectSameBytes([string: string])
     }
 
+    /// Strings are scanned eight bytes at a time: an escaped character at every position of short and long ones.
+    @Test func escapesAtEveryPosition() throws {
+        var strings: [String] = []
+        for length in 1...19 {
+            for position in 0..<length {
+                for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "😀"] {
+                    var characters = Array(repeating: "a", count: length)
+                    characters[position] = special
+                    strings.append(characters.joined())
+                }
+            }
+        }
+        try expectSameBytes(strings)
+    }
+
     @Test func keysAreSortedByTheirUTF8Bytes() throws {
         let keys = ["b", "B", "a", "é", "e", "f", "a10", "a9", "_", "Z", "aa", "ä", "ｚ", "😀", "\u{FFFF}", "𐀀", "", "a b", "a\"", "a\\", "a/", "\u{1}"]
         let text = try expectSameBytes(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }))

@@ -475,8 +475,11 @@ extension StateJSONEncoder {
                 var run = 0  // start of the bytes not yet copied
                 var i = 0
                 while i < n {
-                    // Eight bytes at a time while none needs escaping (most strings: all of them).
-                    if i + 8 <= n, !Self.mayNeedEscape(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                    // Eight bytes at a time while none needs escaping (most strings: all of them); a shorter
+                    // tail is padded with spaces.
+                    var word: UInt64 = 0x2020_2020_2020_2020
+                    withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(start: p + i, count: min(8, n - i))) }
+                    if !Self.mayNeedEscape(word) {
                         i += 8
                         continue
                     }
