@@ -117,7 +117,10 @@ case "encode":
     // and compact, by StateJSONEncoder (and by Foundation's JSONEncoder too when asked), without the disk.
     let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
     let n = count(2, default: 1)
-    let (state, _) = try await JournalStore(folder: try StateFolder(path: path)).load()
+    // `sample:<handoffs>` encodes a generated state instead (no loading: callgrind crashes on the async load).
+    let state = path.hasPrefix("sample:")
+        ? StoredState(team: Sample.state(campaigns: (Int(path.dropFirst(7)) ?? 1_000) / 10, handoffs: Int(path.dropFirst(7)) ?? 1_000))
+        : try await JournalStore(folder: try StateFolder(path: path)).load().0
     let snapshot = Snapshot(sequence: 1, state: state)
     func cpuSeconds() -> Double {
         var usage = rusage()

@@ -66,19 +66,23 @@ extension StateJSONEncoder {
         private var nextID = 1
         /// A misuse found where the protocol cannot throw (creating a container); thrown at the end.
         private var failure: (any Error)?
-        /// Scratch for reordering members.
-        @exclusivity(unchecked) private var order: [Int] = []
+        /// Scratch for reordering members: the bytes of all but the largest member.
+        private var scratch: UnsafeMutablePointer<UInt8>
+        private var scratchCapacity = 4096
         /// The order last found for each shape of object (see `sortMembers`), as offsets from its first member.
         @exclusivity(unchecked) private var knownOrders: [KeyShape: [Int8]] = [:]
-        @exclusivity(unchecked) private var moved: [UInt8] = []
 
         init(pretty: Bool) {
             self.pretty = pretty
             capacity = 4096
             base = malloc(capacity)!.bindMemory(to: UInt8.self, capacity: capacity)
+            scratch = malloc(scratchCapacity)!.bindMemory(to: UInt8.self, capacity: scratchCapacity)
         }
 
-        deinit { free(base) }
+        deinit {
+            free(base)
+            free(scratch)
+        }
 
         /// The bytes written, without copying them; the writer is empty afterwards.
         func takeData() -> Data {
@@ -207,7 +211,7 @@ extension StateJSONEncoder {
         private func prepare(_ frame: Int, _ id: Int) throws {
             guard isOpen(frame, id) else { throw outOfOrder() }
             while frames.count > frame + 1 { closeTop() }
-            finishSuperMember(of: frame)
+            if frames[frame].superValueStart >= 0 { finishSuperMember(of: frame) }
         }
 
         /// A super encoder that wrote nothing leaves `{}`, as with Foundation.
@@ -227,11 +231,10 @@ extension StateJSONEncoder {
             write(key)
             let escaped = count - keyStart - 1 != key.utf8.count
             var prefix: UInt64 = 0
-            if count - 1 - keyStart >= 8 {
-                prefix = UInt64(bigEndian: UnsafeRawPointer(base + keyStart).loadUnaligned(as: UInt64.self))
-            } else {
-                for i in keyStart..<count - 1 { prefix |= UInt64(base[i]) << (56 - 8 * (i - keyStart)) }
+            withUnsafeMutableBytes(of: &prefix) {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: base + keyStart, count: min(8, count - 1 - keyStart)))
             }
+            prefix = UInt64(bigEndian: prefix)
             members.append(
                 Member(key: key, start: start, keyStart: keyStart, keyEnd: count - 1, prefix: prefix, escaped: escaped))
             if pretty { literal(" : ") } else { byte(UInt8(ascii: ":")) }
@@ -244,11 +247,12 @@ extension StateJSONEncoder {
         }
 
         private func separator(depth: Int) {
-            byte(UInt8(ascii: ","))
-            if pretty {
-                byte(UInt8(ascii: "\n"))
-                indent(depth)
-            }
+            guard pretty else { return byte(UInt8(ascii: ",")) }
+            reserve(2 + 2 * depth)
+            base[count] = UInt8(ascii: ",")
+            base[count + 1] = UInt8(ascii: "\n")
+            (base + count + 2).initialize(repeating: UInt8(ascii: " "), count: 2 * depth)
+            count += 2 + 2 * depth
         }
 
         /// Ends the innermost open container: sorts an object's members, then brackets.
@@ -281,14 +285,19 @@ extension StateJSONEncoder {
 
         /// Puts the members from `first` on (those of the innermost object, up to the end of the output) in key
         /// order, keeping the last of equal keys.
-        ///
-        /// Moves as little as it can: the largest member (often the only large one, such as the list of all
-        /// handoffs) is moved once with `memmove`, the others through a scratch buffer.
         private func sortMembers(from first: Int) {
             let n = members.count - first
             guard n > 1 else { return }
             if (first..<members.count - 1).allSatisfy({ compareKeys($0, $0 + 1) < 0 }) { return }
-            order.removeAll(keepingCapacity: true)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { order in
+                let kept = sortedOrder(of: first, n, into: order)
+                move(from: first, in: UnsafeBufferPointer(rebasing: order[..<kept]))
+            }
+        }
+
+        /// Fills `order` with the indices of the members from `first` on in key order, the last of equal keys
+        /// only; returns how many.
+        private func sortedOrder(of first: Int, _ n: Int, into order: UnsafeMutableBufferPointer<Int>) -> Int {
             // Objects of one type come with the same keys in the same order: reuse the order found for the last
             // such object once n - 1 comparisons confirm it (a hash can collide; the check cannot be fooled).
             var shape = KeyShape(hash: 0, count: n)
@@ -297,12 +306,11 @@ extension StateJSONEncoder {
                     shape.hash = (shape.hash ^ members[m].prefix) &* 0x100_0000_01B3 &+ UInt64(members[m].keyEnd - members[m].keyStart)
                 }
                 if let known = knownOrders[shape] {
-                    order.append(contentsOf: known.lazy.map { first + Int($0) })
-                    if (1..<n).allSatisfy({ compareKeys(order[$0 - 1], order[$0]) < 0 }) { return move(from: first) }
-                    order.removeAll(keepingCapacity: true)
+                    for i in 0..<n { order[i] = first + Int(known[i]) }
+                    if (1..<n).allSatisfy({ compareKeys(order[$0 - 1], order[$0]) < 0 }) { return n }
                 }
             }
-            order.append(contentsOf: first..<members.count)
+            for i in 0..<n { order[i] = first + i }
             if n <= 32 {  // insertion sort: stable, and no closure calls for the few members of a struct
                 for i in 1..<n {
                     let m = order[i]
@@ -314,6 +322,7 @@ extension StateJSONEncoder {
                     order[j] = m
                 }
             } else {
+                var order = order
                 order.sort { a, b in
                     let c = compareKeys(a, b)
                     return c != 0 ? c < 0 : a < b
@@ -321,40 +330,48 @@ extension StateJSONEncoder {
             }
             // Of equal keys, only the last written stays (it sorts last among them).
             var kept = 0
-            for i in order.indices where i + 1 == order.count || compareKeys(order[i], order[i + 1]) != 0 {
+            for i in 0..<n where i + 1 == n || compareKeys(order[i], order[i + 1]) != 0 {
                 order[kept] = order[i]
                 kept += 1
             }
-            order.removeLast(order.count - kept)
             if n <= 32, kept == n { knownOrders[shape] = order.map { Int8($0 - first) } }
-            move(from: first)
+            return kept
         }
 
-        /// Puts the members from `first` on in the order `order` gives (which may leave some out).
-        private func move(from first: Int) {
+        /// Puts the members from `first` on (up to the end of the output) in the order `order` gives, which may
+        /// leave some out.
+        ///
+        /// Moves as little as it can: the largest member (often the only large one, such as the list of all
+        /// handoffs) is moved once with `memmove`, the others through the scratch buffer.
+        private func move(from first: Int, in order: UnsafeBufferPointer<Int>) {
             let regionStart = members[first].start
             func end(_ m: Int) -> Int { m + 1 < members.count ? members[m + 1].start : count }
             var largest = order[0]
-            for m in order where end(m) - members[m].start > end(largest) - members[largest].start { largest = m }
-
-            moved.removeAll(keepingCapacity: true)
-            var largestOffset = 0
+            var total = 0
             for m in order {
-                if m == largest {
-                    largestOffset = moved.count
-                } else {
-                    moved.append(contentsOf: UnsafeBufferPointer(start: base + members[m].start, count: end(m) - members[m].start))
-                }
+                total += end(m) - members[m].start
+                if end(m) - members[m].start > end(largest) - members[largest].start { largest = m }
             }
             let largestSize = end(largest) - members[largest].start
-            memmove(base + regionStart + largestOffset, base + members[largest].start, largestSize)
-            moved.withUnsafeBufferPointer { movedBytes in
-                let source = movedBytes.baseAddress!
-                (base + regionStart).update(from: source, count: largestOffset)
-                (base + regionStart + largestOffset + largestSize)
-                    .update(from: source + largestOffset, count: movedBytes.count - largestOffset)
+            if scratchCapacity < total - largestSize {
+                scratchCapacity = max(2 * scratchCapacity, total - largestSize)
+                scratch = realloc(scratch, scratchCapacity)!.bindMemory(to: UInt8.self, capacity: scratchCapacity)
             }
-            count = regionStart + moved.count + largestSize
+            var largestOffset = 0
+            var offset = 0
+            for m in order {
+                if m == largest {
+                    largestOffset = offset
+                } else {
+                    let size = end(m) - members[m].start
+                    (scratch + offset).update(from: base + members[m].start, count: size)
+                    offset += size
+                }
+            }
+            memmove(base + regionStart + largestOffset, base + members[largest].start, largestSize)
+            (base + regionStart).update(from: scratch, count: largestOffset)
+            (base + regionStart + largestOffset + largestSize).update(from: scratch + largestOffset, count: offset - largestOffset)
+            count = regionStart + total
         }
 
         /// Orders the keys of members `a` and `b` by their UTF-8 bytes, as `JSONEncoder` does: -1, 0 or 1. Reads
@@ -469,25 +486,33 @@ extension StateJSONEncoder {
             var string = string
             string.withUTF8 { utf8 in
                 let n = utf8.count
-                reserve(n + 2)
-                byte(UInt8(ascii: "\""))
-                guard let p = utf8.baseAddress else { return byte(UInt8(ascii: "\"")) }
-                var run = 0  // start of the bytes not yet copied
-                var i = 0
-                while i < n {
-                    // Eight bytes at a time while none needs escaping (most strings: all of them); a shorter
-                    // tail is padded with spaces.
+                guard let p = utf8.baseAddress else { return literal("\"\"") }
+                // Eight bytes at a time while none needs escaping (a shorter tail padded with spaces): most
+                // strings are copied whole.
+                var clean = 0
+                while clean < n {
                     var word: UInt64 = 0x2020_2020_2020_2020
-                    withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(start: p + i, count: min(8, n - i))) }
-                    if !Self.mayNeedEscape(word) {
-                        i += 8
-                        continue
+                    withUnsafeMutableBytes(of: &word) {
+                        $0.copyMemory(from: UnsafeRawBufferPointer(start: p + clean, count: min(8, n - clean)))
                     }
+                    if Self.mayNeedEscape(word) { break }
+                    clean += 8
+                }
+                reserve(n + 2)
+                base[count] = UInt8(ascii: "\"")
+                guard clean < n else {
+                    (base + count + 1).update(from: p, count: n)
+                    base[count + n + 1] = UInt8(ascii: "\"")
+                    count += n + 2
+                    return
+                }
+                count += 1
+                var run = 0  // start of the bytes not yet copied
+                for i in clean..<n {
                     let b = p[i]
-                    i += 1
                     guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                    bytes(p + run, i - 1 - run)
-                    run = i
+                    bytes(p + run, i - run)
+                    run = i + 1
                     byte(UInt8(ascii: "\\"))
                     switch b {
                     case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte(b)
