@@ -137,7 +137,26 @@ case "encode":
     }
     try time("StateJSONEncoder pretty") { try StateJSONEncoder(format: .pretty).encode(snapshot) }
     try time("StateJSONEncoder compact") { try StateJSONEncoder(format: .compact).encode(snapshot) }
+    // One journal line as the Store benchmark appends it: a handoff accepted (event, two replies, the cursor).
+    let id = state.team.handoffs.last?.id ?? "H-1"
+    let owner = state.team.handoff(id: id)?.assignee
+    let sender = owner == "jonas" ? Sample.jonas : owner == "sam" ? Sample.sam : Sample.priya
+    let accepted = CommandHandler(team: Sample.team).handle("handoff accept \(id)", state: state.team, context: Sample.context(sender))
+    var record = Records.record(for: accepted, message: 1)
+    record.sequence = 12_345
+    func timeLine(_ label: String, _ encode: () throws -> Data) rethrows {
+        let lines = 20_000
+        var size = 0
+        let start = ContinuousClock.now
+        for _ in 0..<lines { size = try encode().count }
+        print("\(label): \((ContinuousClock.now - start) / lines) each, \(size) bytes")
+    }
+    try timeLine("journal line, StateJSONEncoder") { try StateJSONEncoder(format: .compact).encode(record) }
     if args.count > 3 && args[args.startIndex + 3] == "foundation" {
+        let line = JSONEncoder()
+        line.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        line.dateEncodingStrategy = .iso8601
+        try timeLine("journal line, JSONEncoder") { try line.encode(record) }
         for pretty in [true, false] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
