@@ -68,8 +68,16 @@ extension StateJSONEncoderSlot {
     func encodeNil() throws { try writer.claim(slot()); writer.literal("null") }
     func encode(_ value: Bool) throws { try writer.claim(slot()); writer.write(value) }
     func encode(_ value: String) throws { try writer.claim(slot()); writer.write(value) }
-    func encode(_ value: Double) throws { let s = try slot(); try writer.claim(s); try writer.write(value, level: s.level) }
-    func encode(_ value: Float) throws { let s = try slot(); try writer.claim(s); try writer.write(value, level: s.level) }
+    func encode(_ value: Double) throws {
+        let s = try slot()
+        try writer.claim(s)
+        try writer.write(value, level: s.level)
+    }
+    func encode(_ value: Float) throws {
+        let s = try slot()
+        try writer.claim(s)
+        try writer.write(value, level: s.level)
+    }
     func encode(_ value: Int) throws { try writer.claim(slot()); writer.write(value) }
     func encode(_ value: Int8) throws { try writer.claim(slot()); writer.write(value) }
     func encode(_ value: Int16) throws { try writer.claim(slot()); writer.write(value) }
