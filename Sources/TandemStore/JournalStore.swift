@@ -140,7 +140,7 @@ public final class JournalStore: Sendable {
             }
             var record = record
             record.sequence = j.nextSequence
-            var line = try JSONEncoder.tandemLine.encode(record)
+            var line = try StateJSONEncoder.line.encode(record)
             line.append(UInt8(ascii: "\n"))
             do {
                 try fileSystem.append(line, to: files.journal)
@@ -230,7 +230,7 @@ public final class JournalStore: Sendable {
     }
 
     private func writeSnapshot(_ state: StoredState, sequence: Int) throws {
-        let data = try JSONEncoder.tandemPretty.encode(Snapshot(sequence: sequence, state: state))
+        let data = try StateJSONEncoder.snapshot.encode(Snapshot(sequence: sequence, state: state))
         try rotateBackups()
         try fileSystem.replace(files.snapshot, with: data)
     }
@@ -283,20 +283,11 @@ public final class JournalStore: Sendable {
     }
 }
 
-extension JSONEncoder {
-    /// One record per line, keys sorted so files diff well.
-    static let tandemLine: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
-        return e
-    }()
+extension StateJSONEncoder {
+    /// One record per line, keys sorted so files diff well. The same bytes as Foundation's `JSONEncoder` with
+    /// `[.sortedKeys, .withoutEscapingSlashes]` and `.iso8601` dates, which wrote the files before.
+    static let line = StateJSONEncoder(format: .compact)
 
-    /// Snapshots and exports: pretty, sorted keys.
-    public static let tandemPretty: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
-        return e
-    }()
+    /// Snapshots and exports: pretty (as `.prettyPrinted` adds), sorted keys.
+    public static let snapshot = StateJSONEncoder(format: .pretty)
 }

@@ -39,6 +39,7 @@ final class BotCompactionTests {
                 await transport.wait { t in t.posted.contains { $0.idempotencyKey == "reply:m\(n):0" } }
             }
             group.cancelAll()
+            try await group.waitForAll()
         }
         store.folder.release()
 

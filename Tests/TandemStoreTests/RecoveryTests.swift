@@ -137,7 +137,7 @@ final class RecoveryTests {
     @Test func recordsAlreadyInTheSnapshotAreSkippedByTheirSequence() async throws {
         // A compaction that wrote the snapshot (through record 2) and stopped before emptying the journal.
         let state = StoredState(team: TeamState(campaigns: [StoreFixtures.campaign("spring")]), cursor: "2")
-        try folder.write("snapshot.json", try JSONEncoder.tandemPretty.encode(Snapshot(sequence: 2, state: state)))
+        try folder.write("snapshot.json", try StateJSONEncoder.snapshot.encode(Snapshot(sequence: 2, state: state)))
         var journal = try StoreFixtures.line(StoreFixtures.created("spring", cursor: 1), sequence: 1)
         journal += try StoreFixtures.line(StoreFixtures.sent(1), sequence: 2)
         journal += try StoreFixtures.line(StoreFixtures.note(on: "spring", "new", cursor: 3), sequence: 3)

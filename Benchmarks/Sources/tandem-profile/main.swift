@@ -32,6 +32,14 @@ func threadCPUTime() -> Duration {
     return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
 }
 
+extension StoredState {
+    func applying(_ record: JournalRecord) -> StoredState {
+        var state = self
+        state.apply(record)
+        return state
+    }
+}
+
 func count(_ i: Int, default d: Int) -> Int { args.count > i ? Int(args[args.startIndex + i]) ?? d : d }
 
 switch scenario {
@@ -80,19 +88,95 @@ case "fixture":
     let state = StoredState(team: Sample.state(campaigns: count(3, default: 1_000), handoffs: count(2, default: 10_000)))
     let store = JournalStore(folder: try StateFolder(path: path))
     _ = try await store.load()
-    try await store.compact(state)
+    // `compact` writes nothing while the journal is empty: one record first, so the snapshot is written.
+    try await store.compact(state.applying(try await store.append(JournalRecord(cursor: "fixture"))))
     print("wrote \(path)/snapshot.json")
-case "load", "compact":
-    // tandem-profile load|compact <folder> [n]
+case "load":
+    // tandem-profile load <folder> [n]
     let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
     let n = count(2, default: 1)
     let start = ContinuousClock.now
     for _ in 0..<n {
         let store = JournalStore(folder: try StateFolder(path: path))
-        let (state, _) = try await store.load()
-        if scenario == "compact" { try await store.compact(state) }
+        _ = try await store.load()
     }
     print("\(n) runs, \((ContinuousClock.now - start) / n) each")
+case "compact":
+    // tandem-profile compact <folder> [n]: each run loads, appends one record (an empty journal is not
+    // compacted) and compacts; only the compaction is timed.
+    let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
+    let n = count(2, default: 1)
+    func peakRSS() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+    var total = Duration.zero
+    var peakAfterLoad = 0
+    for run in 0..<n {
+        let store = JournalStore(folder: try StateFolder(path: path))
+        let (loaded, _) = try await store.load()
+        let state = loaded.applying(try await store.append(JournalRecord(cursor: "profile-\(run)")))
+        peakAfterLoad = peakRSS()
+        let start = ContinuousClock.now
+        try await store.compact(state)
+        total += ContinuousClock.now - start
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path + "/snapshot.json")[.size] as? Int) ?? 0
+    print("\(n) runs, compaction \(total / n) each; snapshot.json \(size) bytes")
+    print("peak RSS \(peakAfterLoad) MB after loading, \(peakRSS()) MB after compacting")
+case "encode":
+    // tandem-profile encode <folder> [n] [foundation]: the snapshot of the folder's state encoded in memory, pretty
+    // and compact, by StateJSONEncoder (and by Foundation's JSONEncoder too when asked), without the disk.
+    let path = args.count > 1 ? args[args.startIndex + 1] : "/tmp/tandem-profile-state"
+    let n = count(2, default: 1)
+    // `sample:<handoffs>` encodes a generated state instead (no loading: callgrind crashes on the async load).
+    let state = path.hasPrefix("sample:")
+        ? StoredState(team: Sample.state(campaigns: (Int(path.dropFirst(7)) ?? 1_000) / 10, handoffs: Int(path.dropFirst(7)) ?? 1_000))
+        : try await JournalStore(folder: try StateFolder(path: path)).load().0
+    let snapshot = Snapshot(sequence: 1, state: state)
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+    func time(_ label: String, _ encode: () throws -> Data) rethrows {
+        var size = 0
+        let start = ContinuousClock.now
+        let cpu = cpuSeconds()
+        for _ in 0..<n { size = try encode().count }
+        let cpuEach = (cpuSeconds() - cpu) / Double(n)
+        print("\(label): \((ContinuousClock.now - start) / n) each (CPU \(String(format: "%.2f", cpuEach)) s), \(size) bytes")
+    }
+    try time("StateJSONEncoder pretty") { try StateJSONEncoder(format: .pretty).encode(snapshot) }
+    try time("StateJSONEncoder compact") { try StateJSONEncoder(format: .compact).encode(snapshot) }
+    // One journal line as the Store benchmark appends it: a handoff accepted (event, two replies, the cursor).
+    let id = state.team.handoffs.last?.id ?? "H-1"
+    let owner = state.team.handoff(id: id)?.assignee
+    let sender = owner == "jonas" ? Sample.jonas : owner == "sam" ? Sample.sam : Sample.priya
+    let accepted = CommandHandler(team: Sample.team).handle("handoff accept \(id)", state: state.team, context: Sample.context(sender))
+    var record = Records.record(for: accepted, message: 1)
+    record.sequence = 12_345
+    func timeLine(_ label: String, _ encode: () throws -> Data) rethrows {
+        let lines = 20_000
+        var size = 0
+        let start = ContinuousClock.now
+        for _ in 0..<lines { size = try encode().count }
+        print("\(label): \((ContinuousClock.now - start) / lines) each, \(size) bytes")
+    }
+    try timeLine("journal line, StateJSONEncoder") { try StateJSONEncoder(format: .compact).encode(record) }
+    if args.count > 3 && args[args.startIndex + 3] == "foundation" {
+        let line = JSONEncoder()
+        line.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        line.dateEncodingStrategy = .iso8601
+        try timeLine("journal line, JSONEncoder") { try line.encode(record) }
+        for pretty in [true, false] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            try time("JSONEncoder \(pretty ? "pretty" : "compact")") { try encoder.encode(snapshot) }
+        }
+    }
 default:
     print("unknown scenario \(scenario)")
     exit(2)
