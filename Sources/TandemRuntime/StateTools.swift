@@ -43,7 +43,7 @@ public enum StateTools {
     /// `snapshot.json` in an empty folder restores it.
     public static func export(path: String) throws -> Data {
         let inspection = try JournalStore.inspect(path: path, backups: 0)
-        return try StateJSONEncoder.snapshot.encode(Snapshot(sequence: inspection.lastSequence, state: inspection.state))
+        return try StateJSONEncoder.export.encode(Snapshot(sequence: inspection.lastSequence, state: inspection.state))
     }
 
     /// Takes the folder's lock (so it refuses while a bot runs), then writes a new snapshot and empties the journal.

@@ -36,6 +36,12 @@ struct StateCommandTests {
         let export = try await TandemProcess.run(["state", "export", "--state", folder])
         let snapshot = try #require(try JSONSerialization.jsonObject(with: Data(export.output.utf8)) as? [String: Any])
         #expect(snapshot["version"] as? Int == 1)
-        #expect(FileManager.default.contents(atPath: folder + "/snapshot.json") == Data(export.output.dropLast().utf8))
+        // The same document: compact on disk (one line), pretty for people.
+        let file = try #require(FileManager.default.contents(atPath: folder + "/snapshot.json"))
+        #expect(!file.contains(UInt8(ascii: "\n")))
+        #expect(export.output.split(separator: "\n").count > 10)
+        let stored = try JSONSerialization.jsonObject(with: file)
+        func canonical(_ object: Any) throws -> Data { try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) }
+        #expect(try canonical(stored) == canonical(snapshot))
     }
 }
