@@ -51,3 +51,15 @@ struct OverdueIndexTests {
         }
     }
 }
+
+/// `CommandHandler.largest` picks the newest handoffs of a list in any order they come.
+struct LargestTests {
+    @Test(arguments: [0, 1, 29, 30, 31, 100, 4_125])
+    func itAgreesWithSortingInEveryOrder(count: Int) {
+        var random = SplitMix64(seed: UInt64(count))
+        let ascending = Array(0..<count).map { $0 * 3 }
+        for values in [ascending, ascending.reversed(), ascending.shuffled(using: &random), ascending.map { $0 % 7 }] {
+            #expect(CommandHandler.largest(30, of: values) == Array(values.sorted(by: >).prefix(30)))
+        }
+    }
+}

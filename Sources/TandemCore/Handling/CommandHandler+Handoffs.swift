@@ -230,18 +230,31 @@ extension CommandHandler {
         return .reply(text)
     }
 
-    /// The `k` largest of `values`, largest first, without sorting them all.
+    /// The `k` largest of `values`, largest first, without sorting them all: a min-heap of the `k` largest so
+    /// far, so a value costs at most O(log k). Read from the end: lists come roughly oldest first (overdue
+    /// handoffs by due time), so the largest are met first and most of the rest is passed over by one comparison.
     static func largest(_ k: Int, of values: [Int]) -> [Int] {
         guard values.count > k else { return values.sorted(by: >) }
-        var top: [Int] = []  // ascending, at most k
-        top.reserveCapacity(k + 1)
-        for value in values where top.count < k || value > top[0] {
-            var i = top.count
-            while i > 0 && top[i - 1] > value { i -= 1 }
-            top.insert(value, at: i)
-            if top.count > k { top.removeFirst() }
+        let values = values.reversed()
+        var heap = Array(values.prefix(k))
+        func siftDown(from start: Int) {
+            var i = start
+            while true {
+                let left = 2 * i + 1, right = left + 1
+                var smallest = i
+                if left < k, heap[left] < heap[smallest] { smallest = left }
+                if right < k, heap[right] < heap[smallest] { smallest = right }
+                if smallest == i { return }
+                heap.swapAt(i, smallest)
+                i = smallest
+            }
         }
-        return top.reversed()
+        for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(from: i) }
+        for value in values.dropFirst(k) where value > heap[0] {
+            heap[0] = value
+            siftDown(from: 0)
+        }
+        return heap.sorted(by: >)
     }
 
     // MARK: - Helpers
