@@ -341,6 +341,7 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
         // Each part decodes straight into its slice of the result: joining part arrays copied (and retained)
         // every element once more.
         return try [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Each thread initializes only its own slice, and all are joined before the buffer is used.
             nonisolated(unsafe) let buffer = buffer
             let outcomes = Mutex<[(done: Int, error: (any Error)?)]>(.init(repeating: (0, nil), count: starts.count))
             let decodePart = { @Sendable (part: Int) in
