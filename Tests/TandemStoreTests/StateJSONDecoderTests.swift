@@ -295,3 +295,42 @@ enum JSONValue: Codable, Equatable {
         }
     }
 }
+
+/// Seeded mutations of real store files: the decoder never crashes, and whatever it accepts, Foundation's
+/// decoder accepts too and reads the same (it is stricter, never looser).
+@Suite("State JSON decoder, mutated input")
+struct StateJSONDecoderMutationTests {
+    static let line: Data = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let state = RichState.make(handoffs: 3)
+        let record = JournalRecord(
+            sequence: 9, events: state.team.handoffs.map { .leadHandedOff($0) }, outbox: state.outbox, cursor: "c-9")
+        return try! encoder.encode(record)
+    }()
+
+    @Test(arguments: 0..<8)
+    func mutatedRecordsAreReadAsFoundationReadsThemOrRefused(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        let alphabet = Array("{}[]\",:\\0123456789.-+eEtrufalsn \n\u{1}aé".utf8)
+        var accepted = 0
+        for _ in 0..<300 {
+            var bytes = [UInt8](Self.line)
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[at] = alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(alphabet.randomElement(using: &random)!, at: at)
+                }
+            }
+            let data = Data(bytes)
+            guard let ours = try? StateJSONDecoder.decode(JournalRecord.self, from: data) else { continue }
+            accepted += 1
+            let theirs = try JSONDecoder.tandemISO.decode(JournalRecord.self, from: data)
+            #expect(ours == theirs, "seed \(seed): \(String(decoding: data, as: UTF8.self))")
+        }
+        #expect(accepted > 0, "some mutations (inside strings, digits) still read")
+    }
+}
