@@ -204,7 +204,7 @@ public final class JournalStore: Sendable {
     /// everything) or a compaction is under way.
     ///
     /// `state` must include every appended record and no more: call it from the single writer, between appends.
-    /// Then `run()` it, in the background if appends must not wait.
+    /// Then `run()` it, in the background if appends must not wait; until it has run, no other compaction starts.
     public func compaction(of state: StoredState) async throws -> Compaction? {
         let cut = try await queue.run { () throws -> Cut? in
             try self.journal.withLock { j in
