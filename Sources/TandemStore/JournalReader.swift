@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TandemCore
 
 /// What a state folder holds, read without changing anything: the base of `JournalStore.load()` and of
@@ -61,9 +62,9 @@ struct JournalReader {
     /// Applies the journal's records after the snapshot; sets aside nothing, only notes a torn tail.
     private func replay(_ data: Data, into inspection: inout StateInspection) throws {
         let newline = UInt8(ascii: "\n")
+        var lines: [(number: Int, bytes: Range<Data.Index>)] = []
         var start = data.startIndex
-        var line = 0
-        var seen = 0
+        var number = 0
         while start < data.endIndex {
             // Bytes after the last newline: the single write of a line never finished, so its append never
             // returned and nothing was sent for it. Even a line that parses is set aside: appending after it
@@ -72,14 +73,20 @@ struct JournalReader {
                 inspection.tornTail = Data(data[start...])
                 break
             }
-            line += 1
-            let bytes = data[start..<end]
+            number += 1
+            let bytes = start..<end
             start = end + 1
-            if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
+            if data[bytes].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
                 continue
             }
-            let record = SchemaVersion.migrate(
-                try Self.decodeRecord(bytes, path: files.journal, line: line), previous: seen == 0 ? inspection.snapshotSequence : seen)
+            lines.append((number, bytes))
+        }
+        inspection.intactSize = start - data.startIndex
+        let records = decodeRecords(lines, of: data)
+
+        var seen = 0
+        for (line, decoded) in zip(lines.map(\.number), records) {
+            let record = SchemaVersion.migrate(try decoded.get(), previous: seen == 0 ? inspection.snapshotSequence : seen)
             inspection.journalRecords += 1
             if seen != 0, record.sequence <= seen {
                 throw StoreError(
@@ -101,7 +108,22 @@ struct JournalReader {
             inspection.state.apply(record)
             inspection.lastSequence = record.sequence
         }
-        inspection.intactSize = start - data.startIndex
+    }
+
+    /// Each line decoded, in order, on both cores (a journal holds up to 10,000 records before compaction);
+    /// a line that does not read keeps its error, thrown when replay reaches it.
+    private func decodeRecords(_ lines: [(number: Int, bytes: Range<Data.Index>)], of data: Data) -> [Result<JournalRecord, any Error>] {
+        let parts = lines.count < 64 ? 1 : Parallel.cores
+        let size = (lines.count + parts - 1) / max(parts, 1)
+        let path = files.journal
+        let decoded = Mutex<[[Result<JournalRecord, any Error>]]>(.init(repeating: [], count: parts))
+        Parallel.run(parts: parts) { part in
+            let mine = lines[Swift.min(part * size, lines.count)..<Swift.min((part + 1) * size, lines.count)].map { line in
+                Result { try Self.decodeRecord(data[line.bytes], path: path, line: line.number) }
+            }
+            decoded.withLock { $0[part] = mine }
+        }
+        return decoded.withLock { $0.flatMap { $0 } }
     }
 
     // MARK: - Decoding

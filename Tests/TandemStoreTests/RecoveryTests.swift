@@ -71,6 +71,33 @@ final class RecoveryTests {
         #expect(folder.contents().filter { $0.key != "lock" } == before)
     }
 
+    /// A long journal is decoded on both cores; the error is still the first bad line's, and a long intact one
+    /// loads to the state its records make, in order.
+    @Test(arguments: [[], [150], [40, 150], [199]])
+    func aLongJournalReadsInOrderAndNamesItsFirstBadLine(bad: [Int]) async throws {
+        var journal = Data()
+        var expected = StoredState()
+        for n in 1...200 {
+            let record = n % 2 == 1
+                ? StoreFixtures.note(on: "spring", "note \(n)", cursor: n) : StoreFixtures.sent(n - 1)
+            if n == 1 { expected.apply(StoreFixtures.created("spring", cursor: 0)) }
+            journal += bad.contains(n)
+                ? Data("{\"version\":1,\"sequence\":\(n),\"events\":[{\"type\":\"nonsense\"}]}\n".utf8)
+                : try StoreFixtures.line(record, sequence: n + 1)
+            expected.apply(record)
+        }
+        try folder.write("journal.jsonl", try StoreFixtures.line(StoreFixtures.created("spring", cursor: 0), sequence: 1) + journal)
+
+        if let first = bad.first {
+            let error = try await #require(throws: StoreError.self) { try await self.folder.reload() }
+            #expect(error.kind == .corrupt(line: first + 1))
+        } else {
+            let (state, report) = try await folder.reload()
+            #expect(report.records == 201)
+            #expect(state.content == expected.content)
+        }
+    }
+
     @Test func aCorruptSnapshotStopsLoadingNamingTheFileAndTouchesNothing() async throws {
         try folder.write("snapshot.json", Data("{\"version\":1,\"sequence\":4,\"state\":{\"campaigns\":[{\"id\":".utf8))
         try folder.write("journal.jsonl", try StoreFixtures.line(StoreFixtures.sent(1), sequence: 5))

@@ -307,19 +307,16 @@ private protocol SplittableArray {
 
 private enum SplittableArrayParts {
     static let minimumCount = 4_096
-    /// One part per core, at most; the store's loading thread is one of them.
-    static let parts = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
 }
 
 extension Array: SplittableArray where Element: ConcurrentlyDecodable {
-    /// Decodes consecutive parts of the array at once, the first on the calling thread (the store's own, never
-    /// Swift's cooperative pool), each other on a thread of its own, and joins them in order. The first part
-    /// with an error throws it, so errors are the ones a sequential decode would report.
+    /// Decodes consecutive parts of the array at once (`Parallel.run`). The first part with an error throws it,
+    /// so errors are the ones a sequential decode would report.
     fileprivate static func decode(inParts decoder: TapeDecoder) throws -> [Element] {
         // Shared by the threads below: the storage is immutable and outlives them (they are joined before return).
         nonisolated(unsafe) let storage = decoder.storage
         let count = Int(storage.pointee.token(decoder.index).length)
-        let parts = SplittableArrayParts.parts
+        let parts = Parallel.cores
         let size = (count + parts - 1) / parts
         let starts = {
             var starts: [Int] = []
@@ -360,15 +357,7 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
                 }
                 outcomes.withLock { $0[part] = (done, failure) }
             }
-            let finished = DispatchSemaphore(value: 0)
-            for part in starts.indices.dropFirst() {
-                Thread {
-                    decodePart(part)
-                    finished.signal()
-                }.start()
-            }
-            decodePart(0)
-            for _ in starts.indices.dropFirst() { finished.wait() }
+            Parallel.run(parts: starts.count, decodePart)
             let parts = outcomes.withLock { $0 }
             if let failure = parts.lazy.compactMap(\.error).first {
                 for (part, outcome) in parts.enumerated() {
