@@ -19,6 +19,8 @@ actor BotLoop {
     private var committing = false
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushing = false
+    /// When this run began: on a first start, notices due before it were never missed, so none is sent late.
+    private let startedAt: Date
     /// The compaction writing a snapshot in the background, if one is.
     private var compactionRun: Task<Void, Never>?
     /// Yields after every change to the team state, so the scheduler re-plans.
@@ -28,6 +30,7 @@ actor BotLoop {
     init(deps: Dependencies, state: StoredState) {
         self.deps = deps
         self.state = state
+        self.startedAt = deps.clock.now()
         self.planner = NoticePlanner(team: deps.handler.team, settings: deps.notices)
         (changes, changed) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -139,7 +142,9 @@ actor BotLoop {
         defer { unlockCommits() }
         let now = deps.clock.now()
         let grace = Double(planner.settings.graceMinutes) * 60
-        let due = planner.due(in: state.team, from: now - grace, through: now)
+        // A bot installed at 09:05 on report day has missed nothing: it does not post the 09:00 report late.
+        let earliest = deps.firstStart ? max(now - grace, startedAt) : now - grace
+        let due = planner.due(in: state.team, from: earliest, through: now)
         guard !due.isEmpty else { return }
         let outcome = planner.outcome(for: due, state: state.team, now: now)
         var record = JournalRecord(events: outcome.events)

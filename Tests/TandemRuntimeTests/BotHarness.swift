@@ -30,12 +30,14 @@ enum BotHarness {
     /// Runs the bot on `folder` until `body` returns, then stops it as a shutdown would.
     static func run(
         folder: String, clock: ManualClock, transport: InMemoryTransport, logs: InMemoryLogHandler = InMemoryLogHandler(),
-        notices: NoticeSettings = NoticeSettings(), _ body: @Sendable () async throws -> Void
+        notices: NoticeSettings = NoticeSettings(), firstStart: Bool = false, _ body: @Sendable () async throws -> Void
     ) async throws {
         let store = JournalStore(folder: try StateFolder(path: folder))
         defer { store.folder.release() }
         let (state, _) = try await store.load()
-        let bot = service(store: store, state: state, team: team, transport: transport, clock: clock, logs: logs, notices: notices)
+        let bot = service(
+            store: store, state: state, team: team, transport: transport, clock: clock, logs: logs, notices: notices,
+            firstStart: firstStart)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bot.run() }
             try await body()
@@ -47,12 +49,13 @@ enum BotHarness {
     /// The bot service over `store`, answering as user `tandem` in `team`, logging into `logs`.
     static func service(
         store: JournalStore, state: StoredState, team: Team, transport: InMemoryTransport, clock: ManualClock,
-        logs: InMemoryLogHandler, notices: NoticeSettings = NoticeSettings()
+        logs: InMemoryLogHandler, notices: NoticeSettings = NoticeSettings(), firstStart: Bool = false
     ) -> BotService {
         BotService(
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: team), addressing: Addressing(),
-                botUserID: "tandem", clock: clock, notices: notices, logger: Logger(label: "test") { _ in logs }),
+                botUserID: "tandem", clock: clock, notices: notices, logger: Logger(label: "test") { _ in logs },
+                firstStart: firstStart),
             state: state)
     }
 

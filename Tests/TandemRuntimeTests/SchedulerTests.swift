@@ -73,6 +73,26 @@ struct SchedulerTests {
         #expect(reminders(again).isEmpty)
     }
 
+    /// A bot started for the first time (it never polled) missed nothing: inside the grace window of the weekly
+    /// report it does not post it late; the next week's goes out on time.
+    @Test func aFirstStartInsideTheGraceWindowPostsNothingLate() async throws {
+        let folder = BotHarness.temporaryFolder()
+        // Monday 7 Dec, 09:05 Berlin: the report was due at 09:00 (the default), the grace is 15 minutes.
+        let clock = ManualClock(BotHarness.berlin("2026-12-07", 9, 5))
+        let transport = InMemoryTransport()
+        let nextReport = BotHarness.berlin("2026-12-14", 9)
+        try await BotHarness.run(folder: folder, clock: clock, transport: transport, firstStart: true) {
+            let wake = await clock.nextWake()
+            #expect(transport.posted.isEmpty, "nothing sent late on a first start")
+            #expect(wake == nextReport)
+            clock.advance(to: wake)
+            await transport.wait { $0.posted.count >= 1 }
+        }
+        #expect(transport.posted.map(\.idempotencyKey).allSatisfy { $0.hasPrefix("report:") })
+        #expect(transport.posted.count == 1)
+        #expect(transport.posted.first?.body.plainText.contains("late") == false)
+    }
+
     @Test func downtimeLongerThanTheGracePeriodSkipsTheReminderWithALogLine() async throws {
         let folder = BotHarness.temporaryFolder()
         try await BotHarness.seed(folder, [.meetingScheduled(Self.weeklySync())])
