@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTesting"]),
         // Test doubles shared by the test targets (FaultyFileSystem, TemporaryFolder); not part of any product.
-        .target(name: "TandemTesting", dependencies: ["TandemStore", "TandemCore"], path: "Tests/TandemTesting"),
+        .target(name: "TandemTesting", dependencies: ["TandemStore"], path: "Tests/TandemTesting"),
         .testTarget(
             name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore", "TandemTesting"],
             exclude: ["Fixtures"]  // read from the source tree by path, as fixtures of past schema versions

@@ -134,10 +134,7 @@ public final class JournalStore: Sendable {
     private func appendNow(_ record: JournalRecord) throws -> JournalRecord {
         try journal.withLock { j in
             precondition(j.loaded, "JournalStore.append before load: state would be overwritten")
-            if j.needsRepair {
-                try cutBack(to: j.size)
-                j.needsRepair = false
-            }
+            try repairIfNeeded(&j)
             var record = record
             record.sequence = j.nextSequence
             var line = try StateJSONEncoder.line.encode(record)
@@ -159,6 +156,13 @@ public final class JournalStore: Sendable {
             j.nextSequence += 1
             return record
         }
+    }
+
+    /// Cuts back what a failed append left behind when cutting it back failed then; before anything else writes.
+    private func repairIfNeeded(_ j: inout Journal) throws {
+        guard j.needsRepair else { return }
+        try cutBack(to: j.size)
+        j.needsRepair = false
     }
 
     private func cutBack(to size: Int) throws {
@@ -210,10 +214,7 @@ public final class JournalStore: Sendable {
             try self.journal.withLock { j in
                 precondition(j.loaded, "JournalStore.compact before load")
                 guard j.size > 0, !j.compacting else { return nil }
-                if j.needsRepair {
-                    try self.cutBack(to: j.size)
-                    j.needsRepair = false
-                }
+                try self.repairIfNeeded(&j)
                 j.compacting = true
                 return Cut(sequence: j.nextSequence - 1, size: j.size, records: j.records)
             }
@@ -240,10 +241,7 @@ public final class JournalStore: Sendable {
     /// crash leaves either journal, both complete together with the new snapshot.
     private func dropFromJournal(_ cut: Cut) throws {
         try journal.withLock { j in
-            if j.needsRepair {
-                try cutBack(to: j.size)
-                j.needsRepair = false
-            }
+            try repairIfNeeded(&j)
             if j.size == cut.size {
                 try fileSystem.truncate(files.journal, to: 0)
                 j.size = 0

@@ -1,7 +1,6 @@
 import Foundation
 import TandemCore
 @testable import TandemStore
-import TandemTesting
 import Testing
 
 /// The direct handoff reader must read what `Codable` reads, and leave everything else to it.
@@ -11,25 +10,19 @@ struct HandoffTapeReaderTests {
         try StateJSONDecoder.withDocument(data) { document in
             let tape = document.storage.pointee
             var out: [Handoff?] = []
-            var child = 1
-            for _ in 0..<Int(tape.token(0).length) {
-                out.append(HandoffTapeReader.read(tape, at: child))
-                child = Int(tape.token(child).next)
+            tape.forEachChild(of: 0) { _, _, element in
+                out.append(HandoffTapeReader.read(tape, at: element))
+                return true
             }
             return out
         }
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        e.dateEncodingStrategy = .iso8601
-        return e
-    }()
+    static let encoder = StoreFixtures.encoder()
 
     /// Every optional field of a handoff, its contact, company and transitions, set or not, in many combinations.
     static func variedHandoffs() -> [Handoff] {
-        let base = RichState.make().team.handoffs
+        let base = Samples.state(fraction: 0).team.handoffs
         return (0..<64).map { n in
             var h = base[n % base.count]
             func on(_ bit: Int) -> Bool { (n >> bit) & 1 == 1 }
@@ -50,8 +43,8 @@ struct HandoffTapeReaderTests {
             h.priority = Handoff.Priority.allCases[n % 3]
             h.declinedBy = on(5) ? ["jonas", "sam"] : []
             if on(1) {
-                h.history.append(.init(status: .rejected, actor: "sam", at: RichState.now, reason: "no-budget", note: "Q3", assignee: nil))
-                h.history.append(.init(status: .pending, actor: "priya", at: RichState.now, assignee: "jonas"))
+                h.history.append(.init(status: .rejected, actor: "sam", at: Samples.now, reason: "no-budget", note: "Q3", assignee: nil))
+                h.history.append(.init(status: .pending, actor: "priya", at: Samples.now, assignee: "jonas"))
             }
             return h
         }
@@ -63,7 +56,7 @@ struct HandoffTapeReaderTests {
         let codable = try StateJSONDecoder.decode([Handoff].self, from: data)
         #expect(direct.allSatisfy { $0 != nil }, "the reader took every handoff the store writes")
         #expect(direct.compactMap { $0 } == codable)
-        #expect(codable == (try JSONDecoder.tandemISO.decode([Handoff].self, from: data)))
+        #expect(codable == (try StoreFixtures.decoder.decode([Handoff].self, from: data)))
     }
 
     /// What the store never writes is left to Codable (which reads it or names the problem); unknown keys are
@@ -93,7 +86,7 @@ struct HandoffTapeReaderTests {
         let direct = try Self.readDirectly(Data("[\(text)]".utf8))
         #expect((direct[0] != nil) == reads)
         if reads {
-            let codable = try JSONDecoder.tandemISO.decode([Handoff].self, from: Data("[\(text)]".utf8))
+            let codable = try StoreFixtures.decoder.decode([Handoff].self, from: Data("[\(text)]".utf8))
             #expect(direct[0] == codable[0])
         }
     }
@@ -105,13 +98,5 @@ struct HandoffTapeReaderTests {
         #expect(Mirror(reflecting: handoff.contact).children.count == 6)
         #expect(Mirror(reflecting: handoff.company).children.count == 6)
         #expect(Mirror(reflecting: handoff.history[0]).children.count == 6)
-    }
-}
-
-extension JSONDecoder {
-    static var tandemISO: JSONDecoder {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
-        return d
     }
 }

@@ -139,11 +139,10 @@ final class RecoveryTests {
     /// A handoff's id is its position: a snapshot where they disagree (edited by hand) would answer for the
     /// wrong lead, so it is refused, not loaded.
     @Test func handoffsOutOfOrderInASnapshotAreRefused() async throws {
-        let state = RichState.make(handoffs: 3).team
+        let state = Samples.state(fraction: 0).team
         var handoffs = state.handoffs
         handoffs.swapAt(0, 2)
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = StoreFixtures.encoder()
         var object = try JSONSerialization.jsonObject(with: encoder.encode(state)) as! [String: Any]
         object["handoffs"] = try JSONSerialization.jsonObject(with: encoder.encode(handoffs))
         let snapshot: [String: Any] = ["version": 1, "sequence": 4, "state": ["outbox": [], "team": object]]

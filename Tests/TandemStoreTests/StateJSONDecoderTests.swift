@@ -7,37 +7,13 @@ import Testing
 /// The store's own JSON decoder must read exactly what Foundation's reads, and refuse what it refuses.
 @Suite("State JSON decoder")
 struct StateJSONDecoderTests {
-    static let foundation: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
-        return d
-    }()
-
-    static func encoder(pretty: Bool) -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
-        e.dateEncodingStrategy = .iso8601
-        return e
-    }
-
-    @Test func theRichStateHasSomethingOfEveryKind() {
-        let state = RichState.make()
-        let statuses = Set(state.team.handoffs.map(\.status))
-        #expect(statuses == Set(Handoff.Status.allCases))
-        #expect(state.team.campaigns.count == 2)
-        #expect(state.team.campaigns.contains { !$0.salesNotes.isEmpty })
-        #expect(state.team.meetings.count == 2)
-        #expect(state.team.meetings.contains { !$0.agenda.isEmpty && !$0.schedule.skipped.isEmpty })
-        #expect(!state.team.sentNotices.isEmpty)
-        #expect(!state.outbox.isEmpty)
-    }
 
     @Test(arguments: [false, true])
     func aWholeStateDecodesAsFoundationDecodesIt(pretty: Bool) throws {
-        let snapshot = Snapshot(sequence: 77, state: RichState.make())
-        let data = try Self.encoder(pretty: pretty).encode(snapshot)
+        let snapshot = Snapshot(sequence: 77, state: Samples.state(fraction: 0))
+        let data = try StoreFixtures.encoder(pretty: pretty).encode(snapshot)
         let ours = try StateJSONDecoder.decode(Snapshot.self, from: data)
-        let theirs = try Self.foundation.decode(Snapshot.self, from: data)
+        let theirs = try StoreFixtures.decoder.decode(Snapshot.self, from: data)
         // Everything encoded, compared as Foundation writes it; then what is derived from it on load.
         #expect(Self.difference(ours, theirs) == nil)
         #expect(ours.state.team.openHandoffs == theirs.state.team.openHandoffs)
@@ -51,7 +27,7 @@ struct StateJSONDecoderTests {
     /// The first line where two values' pretty JSON differs, nil when none does: `==` of whole states prints
     /// megabytes, and compares derived indexes whose dictionaries' order differs between equal states.
     static func difference(_ a: some Encodable, _ b: some Encodable) -> String? {
-        let e = encoder(pretty: true)
+        let e = StoreFixtures.encoder(pretty: true)
         let left = String(decoding: (try? e.encode(a)) ?? Data(), as: UTF8.self).split(separator: "\n")
         let right = String(decoding: (try? e.encode(b)) ?? Data(), as: UTF8.self).split(separator: "\n")
         guard let n = zip(left, right).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset else {
@@ -62,7 +38,7 @@ struct StateJSONDecoderTests {
 
     /// Handoffs enough that the decoder splits the array across threads.
     static func manyHandoffs(_ count: Int = 5_000) -> [Handoff] {
-        let base = RichState.make().team.handoffs
+        let base = Samples.state(fraction: 0).team.handoffs
         return (0..<count).map { n in
             var handoff = base[n % base.count]
             handoff.id = "H-\(n + 1)"
@@ -73,15 +49,15 @@ struct StateJSONDecoderTests {
 
     /// Each of `manyHandoffs()` as one line of JSON, made once for all the tests that break some.
     static let manyHandoffLines: [String] = {
-        let compact = encoder(pretty: false)
+        let compact = StoreFixtures.encoder(pretty: false)
         return manyHandoffs().map { String(decoding: try! compact.encode($0), as: UTF8.self) }
     }()
 
     @Test func aLongArrayDecodedInPartsKeepsItsOrder() throws {
         let handoffs = Self.manyHandoffs()
-        let data = try Self.encoder(pretty: false).encode(handoffs)
+        let data = try StoreFixtures.encoder(pretty: false).encode(handoffs)
         let ours = try StateJSONDecoder.decode([Handoff].self, from: data)
-        #expect(ours == (try Self.foundation.decode([Handoff].self, from: data)))
+        #expect(ours == (try StoreFixtures.decoder.decode([Handoff].self, from: data)))
         #expect(ours.map(\.id) == handoffs.map(\.id))
     }
 
@@ -100,19 +76,10 @@ struct StateJSONDecoderTests {
     }
 
     @Test func everyEventDecodesAsFoundationDecodesIt() throws {
-        let handler = CommandHandler(team: RichState.team)
-        var state = TeamState()
-        var events: [DomainEvent] = []
-        for (n, command) in RichState.commands().enumerated() {
-            let sender = RichState.team.members.first { $0.id == command.member }!
-            let outcome = handler.handle(
-                command.text, state: state, context: RequestContext(sender: sender, channel: "joint", now: RichState.now + Double(n)))
-            state.apply(outcome.events)
-            events += outcome.events
-        }
-        let record = JournalRecord(sequence: 3, events: events, sent: ["reply:m-1:0"], cursor: "c-9")
-        let data = try Self.encoder(pretty: false).encode(record)
-        #expect(try StateJSONDecoder.decode(JournalRecord.self, from: data) == Self.foundation.decode(JournalRecord.self, from: data))
+        let record = JournalRecord(
+            sequence: 3, events: Samples.events(fraction: 0), outbox: Samples.outbox, sent: ["reply:m-1:0"], cursor: "c-9")
+        let data = try StoreFixtures.encoder(pretty: false).encode(record)
+        #expect(try StateJSONDecoder.decode(JournalRecord.self, from: data) == StoreFixtures.decoder.decode(JournalRecord.self, from: data))
     }
 
     /// Random documents of every JSON shape, written by Foundation, read back by both.
@@ -301,13 +268,10 @@ enum JSONValue: Codable, Equatable {
 @Suite("State JSON decoder, mutated input")
 struct StateJSONDecoderMutationTests {
     static let line: Data = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        let state = RichState.make(handoffs: 3)
+        let state = Samples.state(fraction: 0)
         let record = JournalRecord(
-            sequence: 9, events: state.team.handoffs.map { .leadHandedOff($0) }, outbox: state.outbox, cursor: "c-9")
-        return try! encoder.encode(record)
+            sequence: 9, events: state.team.handoffs.prefix(3).map { .leadHandedOff($0) }, outbox: state.outbox, cursor: "c-9")
+        return try! StoreFixtures.encoder().encode(record)
     }()
 
     @Test(arguments: 0..<8)
@@ -328,7 +292,7 @@ struct StateJSONDecoderMutationTests {
             let data = Data(bytes)
             guard let ours = try? StateJSONDecoder.decode(JournalRecord.self, from: data) else { continue }
             accepted += 1
-            let theirs = try JSONDecoder.tandemISO.decode(JournalRecord.self, from: data)
+            let theirs = try StoreFixtures.decoder.decode(JournalRecord.self, from: data)
             #expect(ours == theirs, "seed \(seed): \(String(decoding: data, as: UTF8.self))")
         }
         #expect(accepted > 0, "some mutations (inside strings, digits) still read")

@@ -9,12 +9,7 @@ import TandemTesting
 @Suite("StateJSONEncoder")
 struct StateJSONEncoderTests {
     /// The reference: what wrote journal lines (`pretty: false`) and snapshots (`pretty: true`) before.
-    static func foundation(pretty: Bool) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
+    static func foundation(pretty: Bool) -> JSONEncoder { StoreFixtures.encoder(pretty: pretty) }
 
     static func ours(pretty: Bool) -> StateJSONEncoder { StateJSONEncoder(format: pretty ? .pretty : .compact) }
 
@@ -54,8 +49,7 @@ struct StateJSONEncoderTests {
         let state = Samples.state(fraction: 0)
         for pretty in [false, true] {
             let data = try Self.ours(pretty: pretty).encode(Snapshot(sequence: 3, state: state))
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
+            let decoder = StoreFixtures.decoder
             let decoded = try decoder.decode(Snapshot.self, from: data)
             #expect(decoded.sequence == 3)
             #expect(decoded.state.team.campaigns == state.team.campaigns)
@@ -67,8 +61,7 @@ struct StateJSONEncoderTests {
             #expect(try Self.ours(pretty: pretty).encode(decoded) == data)
         }
         let events = Samples.events(fraction: 0)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        let decoder = StoreFixtures.decoder
         #expect(try decoder.decode([DomainEvent].self, from: Self.ours(pretty: false).encode(events)) == events)
     }
 

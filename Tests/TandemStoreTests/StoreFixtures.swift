@@ -27,14 +27,26 @@ enum StoreFixtures {
         OutboxEntry(key: "reply:m\(n):0", channel: "joint", body: RichText(stringLiteral: "reply to m\(n)"))
     }
 
+    /// Foundation's coders set as the store's files are written (sorted keys, ISO 8601 dates): the reference the
+    /// store's own JSON reader and writer are compared with, and the way fixtures are made by hand.
+    static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
+
     /// The bytes of one record as the store writes it (for fixtures that build journals by hand).
     static func line(_ record: JournalRecord, sequence: Int) throws -> Data {
         var record = record
         record.sequence = sequence
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(record) + Data("\n".utf8)
+        return try encoder().encode(record) + Data("\n".utf8)
     }
 }
 
@@ -42,10 +54,7 @@ extension StoredState {
     /// The state as it is persisted (sorted-key JSON). `==` also compares derived search indexes whose internal
     /// order depends on hashing, so two loads of the same files need not be `==`; their content is compared here.
     var content: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        String(decoding: (try? StoreFixtures.encoder().encode(self)) ?? Data(), as: UTF8.self)
     }
 }
 

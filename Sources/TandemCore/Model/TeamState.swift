@@ -84,7 +84,10 @@ public struct TeamState: Codable, Sendable, Equatable {
     }
 
     /// The id the next handoff gets.
-    public var nextHandoffID: String { "H-\(handoffs.count + 1)" }
+    public var nextHandoffID: String { Self.handoffID(position: handoffs.count) }
+
+    /// `H-n` is at position n - 1.
+    static func handoffID(position: Int) -> String { "H-\(position + 1)" }
 
     func handoffPosition(_ id: String) -> Int? {
         let digits = id.uppercased().hasPrefix("H-") ? id.dropFirst(2) : Substring(id)
@@ -245,7 +248,7 @@ public struct TeamState: Codable, Sendable, Equatable {
         // By position, not `for handoff in handoffs`: a copy of each handoff retains each of its strings.
         for i in handoffs.indices {
             // Positions are ids (`H-n` at n - 1): a list that breaks this would answer for the wrong lead.
-            guard Self.isHandoffID(handoffs[i].id, position: i) else {
+            guard handoffs[i].id == Self.handoffID(position: i) else {
                 throw DecodingError.dataCorrupted(
                     .init(
                         codingPath: c.codingPath + [CodingKeys.handoffs],
@@ -259,17 +262,6 @@ public struct TeamState: Codable, Sendable, Equatable {
         }
         meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
         sentNotices = try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? []
-    }
-
-    /// Whether `id` is exactly `H-<position + 1>`, without the allocations of `handoffPosition`.
-    private static func isHandoffID(_ id: String, position: Int) -> Bool {
-        var expected = position + 1
-        var utf8 = id.utf8.reversed().makeIterator()
-        repeat {
-            guard utf8.next() == UInt8(ascii: "0") + UInt8(expected % 10) else { return false }
-            expected /= 10
-        } while expected > 0
-        return utf8.next() == UInt8(ascii: "-") && utf8.next() == UInt8(ascii: "H") && utf8.next() == nil
     }
 
     public func encode(to encoder: any Encoder) throws {

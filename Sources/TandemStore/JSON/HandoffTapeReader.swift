@@ -112,17 +112,15 @@ extension TapeStorage {
     /// Calls `body` with each member's key and value token until it returns false; false then, and false for a
     /// value that is not an object or has an escaped key (which the readers leave to `Codable`).
     func forEachMember(of index: Int, _ body: (TapeKey, Int) -> Bool) -> Bool {
-        let object = token(index)
-        guard object.kind == .object else { return false }
-        var child = index + 1
-        for _ in 0..<Int(object.length) {
-            let key = token(child)
-            guard key.kind == .plainString else { return false }
-            let name = UnsafeRawBufferPointer(rebasing: bytes[Int(key.offset)..<Int(key.offset + key.length)])
-            guard body(TapeKey(bytes: name), child + 1) else { return false }
-            child = Int(token(child + 1).next)
+        guard token(index).kind == .object else { return false }
+        var complete = true
+        forEachChild(of: index) { _, key, value in
+            let name = token(key!)
+            guard name.kind == .plainString else { complete = false; return false }
+            complete = body(TapeKey(bytes: UnsafeRawBufferPointer(rebasing: bytes[Int(name.offset)..<Int(name.offset + name.length)])), value)
+            return complete
         }
-        return true
+        return complete
     }
 
     /// The string at `index`, nil when it is something else.
@@ -142,16 +140,15 @@ extension TapeStorage {
 
     /// Each element read by `read`; nil when the value is not an array or an element does not read.
     func array<T>(_ index: Int, _ read: (Int) -> T?) -> [T]? {
-        let array = token(index)
-        guard array.kind == .array else { return nil }
+        guard token(index).kind == .array else { return nil }
         var elements: [T] = []
-        elements.reserveCapacity(Int(array.length))
-        var child = index + 1
-        for _ in 0..<Int(array.length) {
-            guard let element = read(child) else { return nil }
+        elements.reserveCapacity(Int(token(index).length))
+        var complete = true
+        forEachChild(of: index) { _, _, value in
+            guard let element = read(value) else { complete = false; return false }
             elements.append(element)
-            child = Int(token(child).next)
+            return true
         }
-        return elements
+        return complete ? elements : nil
     }
 }

@@ -66,21 +66,48 @@ struct TapeStorage {
 
     func string(_ index: Int) -> String { JSONTape.string(tape[index], in: bytes) }
 
-    /// Whether the string token at `index` is exactly `key`'s text.
-    @inline(__always) func isKey(_ index: Int, _ key: String) -> Bool {
-        let token = tape[index]
-        if token.kind == .escapedString { return string(index) == key }
-        var key = key
-        return key.withUTF8 { isKey(token, $0) }
+    /// Calls `body(n, key, value)` for each member of the object or element of the array at `index` (`key` is
+    /// the key's token in an object, nil in an array) until it returns false. The one walk over a container:
+    /// every value's token knows the token after it.
+    @inline(__always) func forEachChild(of index: Int, _ body: (_ n: Int, _ key: Int?, _ value: Int) -> Bool) {
+        let container = tape[index]
+        let isObject = container.kind == .object
+        guard isObject || container.kind == .array else { return }
+        var child = index + 1
+        for n in 0..<Int(container.length) {
+            let value = isObject ? child + 1 : child
+            guard body(n, isObject ? child : nil, value) else { return }
+            child = Int(tape[value].next)
+        }
     }
 
-    /// Compared byte by byte: keys are short and mostly differ in length or first byte, where a call to
-    /// `memcmp` would cost more than the comparison.
-    @inline(__always) func isKey(_ token: JSONTape.Token, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard token.kind == .plainString, utf8.count == Int(token.length) else { return false }
+    /// Whether the key token at `index` is the text whose UTF-8 is `utf8`. Plain keys are compared byte by
+    /// byte: they are short and mostly differ in length or first byte, where a call to `memcmp` would cost more.
+    @inline(__always) func isKey(_ index: Int, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let token = tape[index]
+        guard token.kind == .plainString else {
+            // Written with escapes (no writer of ours does that): compared as text.
+            return token.kind == .escapedString && string(index).utf8.elementsEqual(utf8)
+        }
+        guard utf8.count == Int(token.length) else { return false }
         let start = Int(token.offset)
         for n in 0..<utf8.count where bytes[start + n] != utf8[n] { return false }
         return true
+    }
+
+    /// The value token of the member `name` of the object at `index`, by a linear scan: our objects have a few
+    /// dozen keys at most.
+    func member(_ name: String, of index: Int) -> Int? {
+        var name = name
+        return name.withUTF8 { utf8 in
+            var found: Int?
+            forEachChild(of: index) { _, key, value in
+                guard let key, isKey(key, utf8) else { return true }
+                found = value
+                return false
+            }
+            return found
+        }
     }
 
     /// The coding path to the value at `target`, found by walking down from the root: kept out of the happy path,
@@ -89,21 +116,15 @@ struct TapeStorage {
         var path: [any CodingKey] = []
         var index = 0
         while index != target {
-            let token = tape[index]
-            var child = index + 1
-            var found = false
-            for n in 0..<Int(token.length) {
-                let value = token.kind == .object ? child + 1 : child
-                let after = Int(tape[value].next)
-                if value <= target, target < after {
-                    path.append(token.kind == .object ? PathKey(stringValue: string(child)) : PathKey(intValue: n))
-                    index = value
-                    found = true
-                    break
-                }
-                child = after
+            var inside: Int?
+            forEachChild(of: index) { n, key, value in
+                guard value <= target, target < Int(tape[value].next) else { return true }
+                path.append(key.map { PathKey(stringValue: string($0)) } ?? PathKey(intValue: n))
+                inside = value
+                return false
             }
-            if !found { break }
+            guard let inside else { break }
+            index = inside
         }
         return path
     }
@@ -112,16 +133,14 @@ struct TapeStorage {
     func index(at path: [any CodingKey]) -> Int {
         var index = 0
         for key in path {
-            let token = tape[index]
-            var child = index + 1
             var next: Int?
-            for n in 0..<Int(token.length) {
-                let value = token.kind == .object ? child + 1 : child
-                if token.kind == .object ? isKey(child, key.stringValue) : key.intValue == n {
-                    next = value
-                    break
+            if tape[index].kind == .object {
+                next = member(key.stringValue, of: index)
+            } else {
+                forEachChild(of: index) { n, _, value in
+                    if n == key.intValue { next = value }
+                    return next == nil
                 }
-                child = Int(tape[value].next)
             }
             guard let next else { break }
             index = next
@@ -280,7 +299,7 @@ private struct TapeDecoder: Decoder, SingleValueDecodingContainer {
         if type == Date.self { return try storage.pointee.date(index) as! T }
         if type == Int.self { return try storage.pointee.integer(index, as: Int.self) as! T }
         // The cast looks up a conformance: ask it only of long arrays.
-        if storage.pointee.token(index).kind == .array, storage.pointee.token(index).length >= SplittableArrayParts.minimumCount,
+        if storage.pointee.token(index).kind == .array, storage.pointee.token(index).length >= splittableMinimumCount,
             let splittable = type as? any SplittableArray.Type
         {
             return try splittable.decode(inParts: self) as! T
@@ -305,9 +324,8 @@ private protocol SplittableArray {
     static func decode(inParts decoder: TapeDecoder) throws -> Self
 }
 
-private enum SplittableArrayParts {
-    static let minimumCount = 4_096
-}
+/// Arrays shorter than this decode on one thread: splitting costs more than it saves.
+private let splittableMinimumCount = 4_096
 
 extension Array: SplittableArray where Element: ConcurrentlyDecodable {
     /// Decodes consecutive parts of the array at once (`Parallel.run`). The first part with an error throws it,
@@ -320,10 +338,9 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
         let size = (count + parts - 1) / parts
         let starts = {
             var starts: [Int] = []
-            var token = decoder.index + 1
-            for n in 0..<count {
-                if n % size == 0 { starts.append(token) }
-                token = Int(storage.pointee.token(token).next)
+            storage.pointee.forEachChild(of: decoder.index) { n, _, element in
+                if n % size == 0 { starts.append(element) }
+                return true
             }
             return starts
         }()
@@ -378,35 +395,14 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     var allKeys: [Key] {
         var keys: [Key] = []
-        var child = object + 1
-        for _ in 0..<Int(storage.pointee.token(object).length) {
-            if let key = Key(stringValue: storage.pointee.string(child)) { keys.append(key) }
-            child = Int(storage.pointee.token(child + 1).next)
+        storage.pointee.forEachChild(of: object) { _, key, _ in
+            if let key, let codingKey = Key(stringValue: storage.pointee.string(key)) { keys.append(codingKey) }
+            return true
         }
         return keys
     }
 
-    /// The value token of `key`, by a linear scan: our objects have a few dozen keys at most.
-    private func find(_ key: Key) -> Int? {
-        var name = key.stringValue
-        let members = Int(storage.pointee.token(object).length)
-        let found = name.withUTF8 { utf8 -> Int? in
-            var child = object + 1
-            for _ in 0..<members {
-                if storage.pointee.isKey(storage.pointee.token(child), utf8) { return child + 1 }
-                child = Int(storage.pointee.token(child + 1).next)
-            }
-            return nil
-        }
-        if found != nil { return found }
-        // A key written with escapes (no writer of ours does that) is compared as text.
-        var child = object + 1
-        for _ in 0..<members {
-            if storage.pointee.token(child).kind == .escapedString, storage.pointee.string(child) == name { return child + 1 }
-            child = Int(storage.pointee.token(child + 1).next)
-        }
-        return nil
-    }
+    private func find(_ key: Key) -> Int? { storage.pointee.member(key.stringValue, of: object) }
 
     private func value(_ key: Key) throws -> Int {
         guard let index = find(key) else {
