@@ -92,7 +92,10 @@ struct HTTPClientFailureTests {
 
     // MARK: - Cancellation and shutdown
 
-    @Test func cancellingTheTaskAbortsTheTransferPromptly() async throws {
+    /// Runs `body` once a request the server holds for 10 s has reached it.
+    private func withRequestInFlight(
+        _ body: (_ base: String, _ client: CurlHTTPClient, _ poll: Task<HTTPClientResponse, any Error>) async throws -> Void
+    ) async throws {
         let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
         try await withLoopbackServer({ _ in
             arrived.yield()
@@ -103,7 +106,12 @@ struct HTTPClientFailureTests {
             let poll = Task { try await client.send(HTTPClientRequest(url: base + "/hold")) }
             var iterator = arrivals.makeAsyncIterator()
             _ = await iterator.next()
+            try await body(base, client, poll)
+        }
+    }
 
+    @Test func cancellingTheTaskAbortsTheTransferPromptly() async throws {
+        try await withRequestInFlight { _, _, poll in
             let start = ContinuousClock.now
             poll.cancel()
             let result = await poll.result
@@ -113,17 +121,7 @@ struct HTTPClientFailureTests {
     }
 
     @Test func shutdownFailsInFlightAndLaterRequests() async throws {
-        let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
-        try await withLoopbackServer({ _ in
-            arrived.yield()
-            try await Task.sleep(for: .seconds(10))
-            return HTTPResponse(statusCode: .ok)
-        }) { base in
-            let client = CurlHTTPClient()
-            let poll = Task { try await client.send(HTTPClientRequest(url: base + "/hold")) }
-            var iterator = arrivals.makeAsyncIterator()
-            _ = await iterator.next()
-
+        try await withRequestInFlight { base, client, poll in
             client.shutdown()
             await #expect(throws: CancellationError.self) { try await poll.value }
             await #expect(throws: CancellationError.self) {
