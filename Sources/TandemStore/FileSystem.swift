@@ -14,6 +14,9 @@ import Foundation
 public protocol FileSystem: Sendable {
     /// The whole file, or nil when it does not exist.
     func read(_ path: String) throws -> Data?
+    /// The whole file, or nil, for a file that is only ever replaced by a rename and never changed in place
+    /// (a snapshot): the real disk maps it instead of copying it.
+    func readReplaced(_ path: String) throws -> Data?
     /// Appends `data` at the end of `path`, creating the file when it does not exist. Not durable yet.
     func append(_ data: Data, to path: String) throws
     /// Replaces the contents of `path` with `data`, creating it when needed (the "write temp" step).
@@ -29,6 +32,8 @@ public protocol FileSystem: Sendable {
 }
 
 extension FileSystem {
+    public func readReplaced(_ path: String) throws -> Data? { try read(path) }
+
     /// Replaces `path` with `data` so that a crash leaves the old or the new file, never a mix: write a temp file
     /// beside it, fsync it, rename it over `path`, fsync the folder.
     ///

@@ -35,7 +35,15 @@ struct JournalReader {
     /// - Throws: `StoreError.corrupt` naming file and line, `.unsupportedVersion` for a newer schema.
     func read(backups: Int = 0) throws -> StateInspection {
         var inspection = StateInspection(state: StoredState())
-        if let data = try fileSystem.read(files.snapshot) {
+        // The journal first: a compaction running beside `tandem state verify` replaces the snapshot before it
+        // cuts the journal, so an older journal with a newer snapshot is consistent (the records the snapshot
+        // holds are skipped), while an older snapshot with a cut journal would miss records.
+        let journalData = try fileSystem.read(files.journal)
+        // Its lines do not depend on the snapshot (only replaying them does): they are decoded on a thread of
+        // their own while the snapshot is.
+        let journal = journalData.map { data in Background { [self] in decodeJournal(data) } }
+        defer { _ = journal?.value }  // never leaves the thread running, even on an error
+        if let data = try fileSystem.readReplaced(files.snapshot) {
             let snapshot = try Self.decodeSnapshot(data, path: files.snapshot)
             inspection.state = snapshot.state
             inspection.snapshotSequence = snapshot.sequence
@@ -47,21 +55,30 @@ struct JournalReader {
                 detail: "it is missing, but \(files.backup(1)) exists; restore a snapshot before starting Tandem")
         }
         inspection.lastSequence = inspection.snapshotSequence
-        if let data = try fileSystem.read(files.journal) {
+        if let journal {
             inspection.journalExists = true
-            try replay(data, into: &inspection)
+            try replay(journal.value, into: &inspection)
         }
         inspection.setAsideBytes = try fileSystem.read(files.torn)?.count
         for n in stride(from: 1, through: backups, by: 1) {
-            guard let data = try fileSystem.read(files.backup(n)) else { break }
+            guard let data = try fileSystem.readReplaced(files.backup(n)) else { break }
             inspection.backups.append(try Self.decodeSnapshot(data, path: files.backup(n)).sequence)
         }
         return inspection
     }
 
-    /// Applies the journal's records after the snapshot; sets aside nothing, only notes a torn tail.
-    private func replay(_ data: Data, into inspection: inout StateInspection) throws {
+    /// The journal's lines, each decoded (or the error it has).
+    struct DecodedJournal: Sendable {
+        var lines: [(number: Int, record: Result<JournalRecord, any Error>)] = []
+        /// Bytes after the last newline (see `StateInspection.tornTail`).
+        var tornTail: Data?
+        var intactSize = 0
+    }
+
+    /// Splits the journal into lines and decodes them; sets aside nothing, only notes a torn tail.
+    private func decodeJournal(_ data: Data) -> DecodedJournal {
         let newline = UInt8(ascii: "\n")
+        var decoded = DecodedJournal()
         var lines: [(number: Int, bytes: Range<Data.Index>)] = []
         var start = data.startIndex
         var number = 0
@@ -70,7 +87,7 @@ struct JournalReader {
             // returned and nothing was sent for it. Even a line that parses is set aside: appending after it
             // would glue the next record onto it.
             guard let end = data[start...].firstIndex(of: newline) else {
-                inspection.tornTail = Data(data[start...])
+                decoded.tornTail = Data(data[start...])
                 break
             }
             number += 1
@@ -81,11 +98,17 @@ struct JournalReader {
             }
             lines.append((number, bytes))
         }
-        inspection.intactSize = start - data.startIndex
-        let records = decodeRecords(lines, of: data)
+        decoded.intactSize = start - data.startIndex
+        decoded.lines = Array(zip(lines.map(\.number), decodeRecords(lines, of: data)))
+        return decoded
+    }
 
+    /// Applies the decoded records after the snapshot, in order.
+    private func replay(_ journal: DecodedJournal, into inspection: inout StateInspection) throws {
+        inspection.tornTail = journal.tornTail
+        inspection.intactSize = journal.intactSize
         var seen = 0
-        for (line, decoded) in zip(lines.map(\.number), records) {
+        for (line, decoded) in journal.lines {
             let record = SchemaVersion.migrate(try decoded.get(), previous: seen == 0 ? inspection.snapshotSequence : seen)
             inspection.journalRecords += 1
             if seen != 0, record.sequence <= seen {

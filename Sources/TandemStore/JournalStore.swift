@@ -286,10 +286,11 @@ extension StateJSONEncoder {
     /// `[.sortedKeys, .withoutEscapingSlashes]` and `.iso8601` dates, which wrote the files before.
     static let line = StateJSONEncoder(format: .compact)
 
-    /// Snapshots: compact, sorted keys. Pretty printing nearly doubled a big snapshot (83 → 155 MB with
-    /// 100,000 handoffs) and with it the time to write and to read it at start; `tandem state export` prints
-    /// the same document pretty for people.
-    public static let snapshot = StateJSONEncoder(format: .compact)
+    /// Snapshots: compact, sorted keys, one campaign, handoff, meeting or outbox entry per line, so that loading
+    /// can parse the file on all cores (see `JSONTape`). Pretty printing nearly doubled a big snapshot (83 →
+    /// 155 MB with 100,000 handoffs) and with it the time to write and to read it at start; `tandem state
+    /// export` prints the same document pretty for people.
+    public static let snapshot = StateJSONEncoder(format: .records)
 
     /// `tandem state export`: the snapshot's document, pretty (as `.prettyPrinted` adds), sorted keys.
     public static let export = StateJSONEncoder(format: .pretty)

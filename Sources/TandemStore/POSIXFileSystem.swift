@@ -11,17 +11,11 @@ public struct POSIXFileSystem: FileSystem {
     public init() {}
 
     public func read(_ path: String) throws -> Data? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw Self.fail("reading", path)
-        }
+        guard let (fd, size) = try Self.openForReading(path) else { return nil }
         defer { close(fd) }
         // Read straight into a buffer of the file's size (a snapshot is 100 MB and more: growing a Data by
         // appending chunks copied it over and over); reading on past it catches a file that grew meanwhile.
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Self.fail("reading", path) }
-        var data = Data(count: Int(info.st_size) + 1)
+        var data = Data(count: size + 1)
         var filled = 0
         while true {
             if filled == data.count { data.count += 64 * 1024 }
@@ -36,6 +30,36 @@ public struct POSIXFileSystem: FileSystem {
             }
             filled += n
         }
+    }
+
+    /// Maps the file (pages already in the page cache are not copied) and populates the mapping up front, so
+    /// reading it costs no page faults. A file changed in place while mapped could make a read past its new end
+    /// fault (SIGBUS); snapshots are only ever replaced by rename, which leaves a mapped old file intact.
+    public func readReplaced(_ path: String) throws -> Data? {
+        guard let (fd, size) = try Self.openForReading(path) else { return nil }
+        defer { close(fd) }
+        // Small files are cheaper to copy than to map.
+        guard size >= 1 << 20 else { return try read(path) }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED else {
+            throw Self.fail("reading", path)
+        }
+        return Data(bytesNoCopy: address, count: size, deallocator: .custom { address, size in munmap(address, size) })
+    }
+
+    /// A descriptor open for reading and the file's size; nil when there is no such file.
+    private static func openForReading(_ path: String) throws -> (Int32, Int)? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw fail("reading", path)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = fail("reading", path)
+            close(fd)
+            throw error
+        }
+        return (fd, Int(info.st_size))
     }
 
     public func append(_ data: Data, to path: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Work on both cores while the store loads (the bot answers nothing before): decoding a snapshot's long arrays
 /// and the journal's lines.
@@ -22,5 +23,42 @@ enum Parallel {
         }
         body(0)
         for _ in 1..<parts { finished.wait() }
+    }
+
+    /// Runs `body(chunk)` for every chunk in `0..<chunks`, on one thread per core, each taking the next chunk
+    /// not yet taken: when one thread is slowed (another process, a background task of ours), the others take
+    /// more chunks instead of waiting for it at the end.
+    static func forEach(chunks: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let next = ChunkCounter()
+        run(parts: min(cores, chunks)) { _ in
+            while case let chunk = next.take(), chunk < chunks { body(chunk) }
+        }
+    }
+
+    private final class ChunkCounter: Sendable {
+        private let taken = Atomic<Int>(0)
+        func take() -> Int { taken.add(1, ordering: .relaxed).oldValue }
+    }
+}
+
+/// Work started on a thread of its own (never Swift's cooperative pool) whose result is collected later.
+final class Background<Value: Sendable>: Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    private let result = Mutex<Value?>(nil)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        Thread { [self] in
+            let value = work()
+            result.withLock { $0 = value }
+            finished.signal()
+        }.start()
+    }
+
+    /// The result, waiting for it.
+    var value: Value {
+        if let value = result.withLock({ $0 }) { return value }
+        finished.wait()
+        finished.signal()  // for the next reader
+        return result.withLock { $0! }
     }
 }

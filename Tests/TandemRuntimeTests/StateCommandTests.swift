@@ -36,9 +36,12 @@ struct StateCommandTests {
         let export = try await TandemProcess.run(["state", "export", "--state", folder])
         let snapshot = try #require(try JSONSerialization.jsonObject(with: Data(export.output.utf8)) as? [String: Any])
         #expect(snapshot["version"] as? Int == 1)
-        // The same document: compact on disk (one line), pretty for people.
+        // The same document: compact on disk with one campaign, handoff, meeting … per line, pretty for people.
         let file = try #require(FileManager.default.contents(atPath: folder + "/snapshot.json"))
-        #expect(!file.contains(UInt8(ascii: "\n")))
+        let lines = String(decoding: file, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count > 5, "the five campaigns at least start lines of their own")
+        #expect(lines.filter { $0.hasPrefix("{\"") }.count >= 5)
+        #expect(!lines.contains { $0.hasPrefix(" ") })
         #expect(export.output.split(separator: "\n").count > 10)
         let stored = try JSONSerialization.jsonObject(with: file)
         func canonical(_ object: Any) throws -> Data { try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) }

@@ -281,14 +281,7 @@ struct StateJSONDecoderMutationTests {
         var accepted = 0
         for _ in 0..<300 {
             var bytes = [UInt8](Self.line)
-            for _ in 0..<Int.random(in: 1...3, using: &random) {
-                let at = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: bytes[at] = alphabet.randomElement(using: &random)!
-                case 1: bytes.remove(at: at)
-                default: bytes.insert(alphabet.randomElement(using: &random)!, at: at)
-                }
-            }
+            SplitMix64.damage(&bytes, from: alphabet, using: &random)
             let data = Data(bytes)
             guard let ours = try? StateJSONDecoder.decode(JournalRecord.self, from: data) else { continue }
             accepted += 1
@@ -296,5 +289,19 @@ struct StateJSONDecoderMutationTests {
             #expect(ours == theirs, "seed \(seed): \(String(decoding: data, as: UTF8.self))")
         }
         #expect(accepted > 0, "some mutations (inside strings, digits) still read")
+    }
+}
+
+extension SplitMix64 {
+    /// One to three random edits of `bytes`: a byte replaced, removed or inserted (from `alphabet`).
+    static func damage(_ bytes: inout [UInt8], from alphabet: [UInt8], using random: inout SplitMix64) {
+        for _ in 0..<Int.random(in: 1...3, using: &random) {
+            let at = Int.random(in: 0..<bytes.count, using: &random)
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: bytes[at] = alphabet.randomElement(using: &random)!
+            case 1: bytes.remove(at: at)
+            default: bytes.insert(alphabet.randomElement(using: &random)!, at: at)
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ public struct Handoff: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// GDPR: whether the contact agreed to be contacted.
-    public enum Consent: String, Codable, Sendable {
+    public enum Consent: String, Codable, Sendable, CaseIterable {
         case yes, no, unknown
     }
 
@@ -109,6 +109,19 @@ public struct Handoff: Codable, Sendable, Equatable, Identifiable {
         campaign: String? = nil, note: String? = nil, priority: Priority = .warm, from: String, assignee: String?,
         createdAt: Date, firstTouchDue: Date
     ) {
+        self.init(
+            id: id, contact: contact, company: company, score: score, trigger: trigger, campaign: campaign, note: note,
+            priority: priority, from: from, assignee: assignee, createdAt: createdAt, firstTouchDue: firstTouchDue,
+            status: .pending, declinedBy: [], revisit: nil,
+            history: [Transition(status: .pending, actor: from, at: createdAt, assignee: assignee)])
+    }
+
+    /// A handoff as stored, with its status and history: for readers of the store's files.
+    public init(
+        id: String, contact: Contact, company: Company, score: Int?, trigger: String?, campaign: String?,
+        note: String?, priority: Priority, from: String, assignee: String?, createdAt: Date, firstTouchDue: Date,
+        status: Status, declinedBy: [String], revisit: Day?, history: [Transition]
+    ) {
         self.id = id
         self.contact = contact
         self.company = company
@@ -121,10 +134,10 @@ public struct Handoff: Codable, Sendable, Equatable, Identifiable {
         self.assignee = assignee
         self.createdAt = createdAt
         self.firstTouchDue = firstTouchDue
-        self.status = .pending
-        self.declinedBy = []
-        self.revisit = nil
-        self.history = [Transition(status: .pending, actor: from, at: createdAt, assignee: assignee)]
+        self.status = status
+        self.declinedBy = declinedBy
+        self.revisit = revisit
+        self.history = history
     }
 
     /// Pending past its first-touch deadline.

@@ -14,13 +14,23 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD`; nil for anything else or an impossible date (2026-02-30).
+    /// Parses `YYYY-MM-DD` (ten ASCII characters); nil for anything else or an impossible date (2026-02-30).
+    /// Read byte by byte: snapshots hold hundreds of thousands of days.
     public init?(iso text: some StringProtocol) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y)
-        else { return nil }
+        var fields = (0, 0, 0)
+        var n = 0
+        for byte in text.utf8 {
+            switch (n, byte) {
+            case (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")): break
+            case (0..<4, UInt8(ascii: "0")...UInt8(ascii: "9")): fields.0 = fields.0 * 10 + Int(byte - 48)
+            case (5..<7, UInt8(ascii: "0")...UInt8(ascii: "9")): fields.1 = fields.1 * 10 + Int(byte - 48)
+            case (8..<10, UInt8(ascii: "0")...UInt8(ascii: "9")): fields.2 = fields.2 * 10 + Int(byte - 48)
+            default: return nil
+            }
+            n += 1
+        }
+        let (y, m, d) = fields
+        guard n == 10, (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

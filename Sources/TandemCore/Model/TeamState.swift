@@ -89,6 +89,20 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// `H-n` is at position n - 1.
     static func handoffID(position: Int) -> String { "H-\(position + 1)" }
 
+    /// Whether `id` is `handoffID(position:)`, without making that string (a snapshot checks 100,000).
+    static func isHandoffID(_ id: String, position: Int) -> Bool {
+        var id = id
+        return id.withUTF8 { utf8 in
+            guard utf8.count > 2, utf8[0] == UInt8(ascii: "H"), utf8[1] == UInt8(ascii: "-") else { return false }
+            var expected = position + 1
+            for digit in utf8[2...].reversed() {
+                guard expected > 0, digit == UInt8(ascii: "0") + UInt8(expected % 10) else { return false }
+                expected /= 10
+            }
+            return expected == 0
+        }
+    }
+
     func handoffPosition(_ id: String) -> Int? {
         let digits = id.uppercased().hasPrefix("H-") ? id.dropFirst(2) : Substring(id)
         guard let n = Int(digits), n >= 1, n <= handoffs.count else { return nil }
@@ -242,26 +256,56 @@ public struct TeamState: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(campaigns: try c.decode([Campaign].self, forKey: .campaigns))
-        handoffs = try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? []
-        // Decoded handoffs carry their status already: the indexes are built in one pass, not by replaying.
+        let campaigns = try c.decode([Campaign].self, forKey: .campaigns)
+        do {
+            try self.init(
+                campaigns: campaigns, handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [],
+                meetings: try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? [],
+                sentNotices: try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? [],
+                search: { CampaignSearchIndex(campaigns: campaigns) })
+        } catch let error as MisnumberedHandoff {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: c.codingPath + [CodingKeys.handoffs], debugDescription: error.description))
+        }
+    }
+
+    /// A handoff whose id is not its position (`H-n` at n - 1): lists built on it would answer for the wrong lead.
+    public struct MisnumberedHandoff: Error, CustomStringConvertible {
+        public var position: Int
+        public var id: String
+        public var description: String { "handoff \(position + 1) has the id \(id), not H-\(position + 1)" }
+    }
+
+    /// The state stored parts describe (a snapshot's), its indexes built in one pass: decoded handoffs carry
+    /// their status already, so nothing is replayed.
+    ///
+    /// - Parameter search: the campaign search index of `campaigns`, asked for last. Building it is the slowest
+    ///   part, so a loader may build it on another core while the rest is decoded and indexed.
+    public init(
+        campaigns: [Campaign], handoffs: [Handoff], meetings: [Meeting], sentNotices: Set<String>,
+        search: () -> CampaignSearchIndex
+    ) throws(MisnumberedHandoff) {
+        for campaign in campaigns { upsert(campaign, indexing: false) }
+        self.handoffs = handoffs
         // By position, not `for handoff in handoffs`: a copy of each handoff retains each of its strings.
+        var pending: [PendingDue] = []
         for i in handoffs.indices {
-            // Positions are ids (`H-n` at n - 1): a list that breaks this would answer for the wrong lead.
-            guard handoffs[i].id == Self.handoffID(position: i) else {
-                throw DecodingError.dataCorrupted(
-                    .init(
-                        codingPath: c.codingPath + [CodingKeys.handoffs],
-                        debugDescription: "handoff \(i + 1) has the id \(handoffs[i].id), not H-\(i + 1)"))
+            guard Self.isHandoffID(handoffs[i].id, position: i) else {
+                throw MisnumberedHandoff(position: i, id: handoffs[i].id)
             }
             if let campaign = handoffs[i].campaign { handoffsByCampaign[campaign, default: []].append(i) }
-            if handoffs[i].status.isOpen {
-                openHandoffs.insert(i)
-                trackOpen(i, was: nil)
-            }
+            guard handoffs[i].status.isOpen else { continue }
+            openHandoffs.insert(i)
+            openByAssignee[handoffs[i].assignee, default: []].insert(i)
+            openByMarketer[handoffs[i].from, default: []].insert(i)
+            if handoffs[i].status == .pending { pending.append(PendingDue(due: handoffs[i].firstTouchDue, position: i)) }
         }
-        meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
-        sentNotices = try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? []
+        // Sorted once: inserting each in order moved half the list every time.
+        pendingByDue = pending.sorted()
+        self.meetings = meetings
+        self.sentNotices = sentNotices
+        // Campaigns with the same id (never written by Tandem) were merged: index what is left instead.
+        campaignSearch = self.campaigns.count == campaigns.count ? search() : CampaignSearchIndex(campaigns: self.campaigns)
     }
 
     public func encode(to encoder: any Encoder) throws {

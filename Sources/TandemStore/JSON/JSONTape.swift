@@ -1,3 +1,10 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A JSON document parsed in one pass into a flat array of tokens that point into its bytes.
 ///
 /// Why not Foundation's `JSONDecoder`: loading a snapshot of 100,000 handoffs spent 8 of its 9 seconds there.
@@ -5,9 +12,13 @@
 /// the whole grammar (and UTF-8) up front, so corruption anywhere is found before anything is decoded, and
 /// that records where every value starts, so a decoding error can name the line it is on.
 ///
-/// Layout: a container's token is followed by its contents; an object's by key, value, key, value, ….
-/// Every token knows the index just past itself and its contents (`next`), so skipping a value is one step.
-struct JSONTape {
+/// Layout: a container's token is followed by its first child; an object's children are key, value, key, value,
+/// …. Every token knows the index of the token after itself and its contents (`next`), so skipping a value is one
+/// step, and a container's children are found by following `next` from its first child.
+///
+/// Large documents are parsed on several cores (see `Runs`): the tokens of a run parsed on another thread sit
+/// further on in the same memory, and the element before the run points across the gap to it.
+final class JSONTape {
     enum Kind: UInt8 {
         case object, array
         /// A string without backslashes: its bytes are its UTF-8 text.
@@ -36,27 +47,185 @@ struct JSONTape {
         var message: String
     }
 
-    private(set) var tokens: [Token] = []
-
     /// Nesting deeper than this is refused: no state of ours comes near it, and it bounds the recursion.
     static let maximumDepth = 512
 
+    /// Documents at least this large are parsed in parts on several cores.
+    static let parallelMinimumSize = 4 << 20
+
+    /// The tokens, the root's first; only those reachable from the root through `next` and first children are
+    /// meaningful (gaps between parts hold garbage).
+    let tokens: UnsafeBufferPointer<Token>
+    /// How many runs parsed on other threads the tape took in (for tests: that parts were parsed at all).
+    let adoptedRuns: Int
+    private let memory: TokenMemory
+
     /// Parses `bytes` as exactly one JSON value with optional surrounding whitespace.
-    init(parsing bytes: UnsafeRawBufferPointer) throws(SyntaxError) {
+    /// - Parameter parts: how many parts to parse a large document in, each on a thread of its own. More parts
+    ///   than cores: when one thread is slowed, the others are not all left waiting for it.
+    /// - Parameter parallelFrom: the smallest document parsed in parts (tests parse small ones in parts too).
+    init(
+        parsing bytes: UnsafeRawBufferPointer, parts: Int = Parallel.cores > 1 ? 4 * Parallel.cores : 1,
+        parallelFrom: Int = parallelMinimumSize
+    ) throws(SyntaxError) {
         guard bytes.count < Int(UInt32.max) else {
             throw SyntaxError(offset: 0, message: "the file is larger than 4 GiB")
         }
-        var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self))
-        // About one token per 12 bytes in our files: reserving avoids most regrowth of a large tape.
-        parser.tokens.reserveCapacity(bytes.count / 12 + 16)
+        let raw = bytes.bindMemory(to: UInt8.self)
+        let starts = parts > 1 && bytes.count >= parallelFrom ? Runs.starts(in: raw, parts: parts) : []
+        let runs = Runs(starts: starts, size: bytes.count)
+        let memory = TokenMemory(capacity: runs.capacity)
+        self.memory = memory
+        var result: Result<(count: Int, adopted: Int), SyntaxError>
+        if starts.isEmpty {
+            result = Result { () throws(SyntaxError) in try Self.parseDocument(raw, into: memory.base, runs: runs) }
+        } else {
+            // Part 0 parses the document and adopts the runs the others parse from their starts on. Shared safely:
+            // each part writes only its own tokens (`Runs` keeps their index ranges apart) and its own result,
+            // and the first part reads another's tokens only after that part has signalled it has finished.
+            nonisolated(unsafe) let raw = raw
+            nonisolated(unsafe) let slots = memory.base
+            let outcome = Mutex<Result<(count: Int, adopted: Int), SyntaxError>>(.success((0, 0)))
+            Parallel.run(parts: starts.count + 1) { part in
+                if part == 0 {
+                    let parsed = Result { () throws(SyntaxError) in try Self.parseDocument(raw, into: slots, runs: runs) }
+                    outcome.withLock { $0 = parsed }
+                } else {
+                    runs.parse(part - 1, of: raw, into: slots)
+                }
+            }
+            result = outcome.withLock { $0 }
+        }
+        let parsed = try result.get()
+        tokens = UnsafeBufferPointer(start: memory.base, count: parsed.count)
+        adoptedRuns = parsed.adopted
+    }
+
+    /// Parses the whole document; returns the number of token slots used and of runs adopted.
+    private static func parseDocument(
+        _ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutablePointer<Token>, runs: Runs
+    ) throws(SyntaxError) -> (count: Int, adopted: Int) {
+        var parser = Parser(bytes: bytes, at: 0, tokens: tokens, count: 0, limit: runs.limit(after: 0), runs: runs)
         parser.skipWhitespace()
         try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.i == parser.end else { throw parser.error("unexpected text after the end of the JSON value") }
-        tokens = parser.tokens
+        try parser.finishRuns()
+        return (parser.count, parser.adopted)
     }
 
     subscript(index: Int) -> Token { tokens[index] }
+}
+
+/// Memory for a tape's tokens, reserved once for the most tokens the document could hold, so it never grows
+/// (growing a 100 MB array copied it and faulted in twice the pages). Large tapes are mapped: only the pages
+/// written are ever backed, in huge pages where the system offers them.
+private final class TokenMemory {
+    let base: UnsafeMutablePointer<JSONTape.Token>
+    private let mappedBytes: Int
+
+    init(capacity: Int) {
+        let bytes = capacity * MemoryLayout<JSONTape.Token>.stride
+        if bytes >= 8 << 20,
+            let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+            address != MAP_FAILED
+        {
+            HugePages.advise(address, bytes: bytes)
+            base = address.bindMemory(to: JSONTape.Token.self, capacity: capacity)
+            mappedBytes = bytes
+        } else {
+            base = .allocate(capacity: capacity)
+            mappedBytes = 0
+        }
+    }
+
+    deinit {
+        if mappedBytes > 0 { munmap(base, mappedBytes) } else { base.deallocate() }
+    }
+}
+
+/// Parsing a large document on several cores.
+///
+/// A raw newline can only stand between tokens (inside strings it is escaped), and snapshots put one before each
+/// element of the state's lists (see `StateJSONEncoder.Format.records`). So from a newline that follows a comma,
+/// each extra thread parses a *run*: array elements separated by commas, up to the next run's start or the
+/// first element not followed by a comma. When the first part, parsing from the top, reaches a run's start as
+/// the next element of an array, it adopts the run's tokens instead of parsing those bytes itself: the same
+/// grammar applied to the same bytes, so the result is the same. A run that started somewhere else (a newline
+/// in an object, in a file laid out differently) or failed is dropped, and the first part parses its bytes
+/// itself, reporting any error as usual.
+///
+/// Token indices: at byte offset `b` a parser has made at most `b / 2` tokens plus one per open container
+/// (each token takes at least two bytes, counting the separator after it). Run `k` writes from index
+/// `starts[k] / 2 + (k + 1) * slack`, which no earlier part can reach before passing the run's start.
+private final class Runs: Sendable {
+    let starts: [Int]
+    let capacity: Int
+    /// More than the most open containers (`maximumDepth` + 1) a parser can have at any point.
+    private static let slack = 1_024
+    private let finished: [DispatchSemaphore]
+    private let results: Mutex<[Run?]>
+
+    /// The tokens of a finished run.
+    struct Run {
+        var firstToken: Int
+        /// Index after its last token.
+        var endToken: Int
+        /// Offset after the run: the next run's start (`atElement`), or the byte after its last element.
+        var end: Int
+        var atElement: Bool
+        var elements: Int
+        /// Token of the last element, whose `next` must point on past the run when the next run is adopted.
+        var lastElement: Int
+        /// Nesting of the deepest container, counting its elements as depth 1.
+        var deepest: Int
+    }
+
+    init(starts: [Int], size: Int) {
+        self.starts = starts
+        capacity = size / 2 + (starts.count + 1) * Self.slack + 16
+        finished = starts.map { _ in DispatchSemaphore(value: 0) }
+        results = Mutex(.init(repeating: nil, count: starts.count))
+    }
+
+    func firstToken(_ k: Int) -> Int { starts[k] / 2 + (k + 1) * Self.slack }
+
+    /// The index part `k` of the runs (or, past the last, the document) must not write: the next run's first.
+    func limit(after k: Int) -> Int { k < starts.count ? firstToken(k) : capacity }
+
+    /// Where runs begin: after a newline that follows a comma (and the whitespace after it), near the `parts`
+    /// equal shares of the document. Empty when the document has no such newlines (compact JSON).
+    static func starts(in bytes: UnsafeBufferPointer<UInt8>, parts: Int) -> [Int] {
+        var starts: [Int] = []
+        for k in 1..<parts {
+            var p = max(bytes.count * k / parts, (starts.last ?? 0) + 1)
+            while p < bytes.count, let newline = memchr(bytes.baseAddress! + p, 0x0A, bytes.count - p) {
+                let at = bytes.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                p = at + 1
+                var before = at - 1
+                while before > 0, bytes[before] == 0x20 || bytes[before] == 0x0D || bytes[before] == 0x09 { before -= 1 }
+                guard before >= 0, bytes[before] == UInt8(ascii: ",") else { continue }
+                while p < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[p]) { p += 1 }
+                if p < bytes.count { starts.append(p) }
+                break
+            }
+        }
+        return starts
+    }
+
+    /// Parses run `k` on the calling thread and signals it has finished.
+    func parse(_ k: Int, of bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutablePointer<JSONTape.Token>) {
+        var parser = Parser(bytes: bytes, at: starts[k], tokens: tokens, count: firstToken(k), limit: limit(after: k + 1), runs: nil)
+        let run = parser.parseRun(until: k + 1 < starts.count ? starts[k + 1] : Int.max)
+        results.withLock { $0[k] = run }
+        finished[k].signal()
+    }
+
+    /// Run `k` once it has finished; nil if it failed. Called once per run, by the first part only.
+    func wait(_ k: Int) -> Run? {
+        finished[k].wait()
+        return results.withLock { $0[k] }
+    }
 }
 
 /// Line (from 1) of the byte at `offset`, for messages that must name where a file went wrong.
@@ -69,16 +238,68 @@ func lineNumber(in bytes: UnsafeRawBufferPointer, at offset: Int) -> Int {
 private struct Parser {
     let base: UnsafePointer<UInt8>
     let end: Int
-    var i = 0
-    var tokens: [JSONTape.Token] = []
+    var i: Int
+    let tokens: UnsafeMutablePointer<JSONTape.Token>
+    /// Index of the next token.
+    var count: Int
+    /// The index this parser must not write: where the next run's tokens begin, or the end of the memory.
+    private var limit: Int
+    /// The first part's runs to adopt (nil for a run's own parser and for a document parsed on one thread).
+    let runs: Runs?
+    /// The first part: the next run neither adopted nor given up, and where it starts (`Int.max`: none).
+    private var run = 0
+    private var nextRunStart = Int.max
+    /// The deepest container opened, for a run's depth check.
+    private(set) var deepest = 0
+    /// Runs adopted so far.
+    private(set) var adopted = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(
+        bytes: UnsafeBufferPointer<UInt8>, at start: Int, tokens: UnsafeMutablePointer<JSONTape.Token>, count: Int,
+        limit: Int, runs: Runs?
+    ) {
         // An empty buffer may have no base address; one byte of nothing stands in (never read: end is 0).
         base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
         end = bytes.count
+        i = start
+        self.tokens = tokens
+        self.count = count
+        self.runs = runs
+        self.limit = limit
+        nextRunStart = runs?.starts.first ?? Int.max
     }
 
     func error(_ message: String) -> JSONTape.SyntaxError { .init(offset: i, message: message) }
+
+    @inline(__always)
+    private mutating func append(_ token: JSONTape.Token) throws(JSONTape.SyntaxError) {
+        if count == limit { try reachedLimit() }
+        tokens[count] = token
+        count += 1
+    }
+
+    /// The next token would be the next run's first: the first part has passed that run's start without adopting
+    /// it, so it waits for the run to end and parses on over it; a run's parser has overrun its share and fails.
+    private mutating func reachedLimit() throws(JSONTape.SyntaxError) {
+        guard let runs, run < runs.starts.count else { throw error("the run is longer than its share") }
+        _ = runs.wait(run)
+        advanceRun()
+    }
+
+    private mutating func advanceRun() {
+        guard let runs else { return }
+        run += 1
+        limit = runs.limit(after: run)
+        nextRunStart = run < runs.starts.count ? runs.starts[run] : Int.max
+    }
+
+    /// Waits for the runs not adopted (their threads must end before the tape is used).
+    mutating func finishRuns() throws(JSONTape.SyntaxError) {
+        while let runs, run < runs.starts.count {
+            _ = runs.wait(run)
+            advanceRun()
+        }
+    }
 
     mutating func skipWhitespace() {
         // Indentation of pretty files comes in runs of spaces: eight at a time.
@@ -109,15 +330,16 @@ private struct Parser {
 
     private mutating func open(_ kind: JSONTape.Kind, depth: Int) throws(JSONTape.SyntaxError) -> Int {
         guard depth <= JSONTape.maximumDepth else { throw error("nested deeper than \(JSONTape.maximumDepth) levels") }
-        tokens.append(.init(offset: UInt32(i), length: 0, next: 0, kind: kind))
+        if depth > deepest { deepest = depth }
+        try append(.init(offset: UInt32(i), length: 0, next: 0, kind: kind))
         i += 1
         skipWhitespace()
-        return tokens.count - 1
+        return count - 1
     }
 
-    private mutating func close(_ token: Int, count: Int) {
-        tokens[token].length = UInt32(count)
-        tokens[token].next = UInt32(tokens.count)
+    private mutating func close(_ token: Int, count children: Int) {
+        tokens[token].length = UInt32(children)
+        tokens[token].next = UInt32(count)
     }
 
     private mutating func parseObject(depth: Int) throws(JSONTape.SyntaxError) {
@@ -163,11 +385,65 @@ private struct Parser {
             i += 1
             return close(token, count: 0)
         }
+        var previous = -1
         while true {
-            try parseValue(depth: depth)
-            count += 1
+            if i >= nextRunStart, previous >= 0, let adopted = adoptRun(after: previous, depth: depth) {
+                count += adopted.elements
+                previous = adopted.lastElement
+                if adopted.atElement { continue }
+            } else {
+                previous = self.count
+                try parseValue(depth: depth)
+                count += 1
+            }
             if try endOfItems(closedBy: UInt8(ascii: "]"), in: "an array") { return close(token, count: count) }
         }
+    }
+
+    /// At the start of an element after `previous` of an array at `depth`: adopts the run starting here, if one
+    /// does and it parsed; gives up the runs this part has passed.
+    private mutating func adoptRun(after previous: Int, depth: Int) -> Runs.Run? {
+        guard let runs else { return nil }
+        while i > nextRunStart {
+            _ = runs.wait(run)
+            advanceRun()
+        }
+        guard i == nextRunStart else { return nil }
+        let adopted = runs.wait(run)
+        advanceRun()
+        guard let adopted, depth + adopted.deepest <= JSONTape.maximumDepth else { return nil }
+        tokens[previous].next = UInt32(adopted.firstToken)
+        count = adopted.endToken
+        i = adopted.end
+        self.adopted += 1
+        return adopted
+    }
+
+    /// A run's own parse, from its start: elements separated by commas, until `nextStart` is reached after a comma
+    /// or an element is not followed by one. Nil when the bytes do not parse that way.
+    mutating func parseRun(until nextStart: Int) -> Runs.Run? {
+        var run = Runs.Run(firstToken: count, endToken: count, end: i, atElement: false, elements: 0, lastElement: count, deepest: 0)
+        do throws(JSONTape.SyntaxError) {
+            while true {
+                run.lastElement = count
+                try parseValue(depth: 0)
+                run.elements += 1
+                skipWhitespace()
+                guard peek == UInt8(ascii: ",") else { break }
+                i += 1
+                skipWhitespace()
+                if i == nextStart {
+                    run.atElement = true
+                    break
+                }
+            }
+        } catch {
+            return nil
+        }
+        run.endToken = count
+        run.end = i
+        run.deepest = deepest
+        return run
     }
 
     /// Checks escapes and UTF-8 as it goes, so decoding a string later cannot fail.
@@ -176,18 +452,23 @@ private struct Parser {
         let start = i
         var escaped = false
         while true {
-            // Plain ASCII runs are the common case: scan them eight bytes at a time.
+            // Plain ASCII is the common case: eight bytes at a time, up to the first that is not.
             while i + 8 <= end {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.isPlainRun(word) { i += 8 } else { break }
+                let special = Self.specialBytes(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                if special == 0 {
+                    i += 8
+                } else {
+                    i += special.trailingZeroBitCount >> 3  // little-endian: the first byte is the lowest
+                    break
+                }
             }
             guard i < end else { throw error("the JSON ends inside a string") }
             let byte = base[i]
             switch byte {
             case UInt8(ascii: "\""):
-                tokens.append(
+                try append(
                     .init(
-                        offset: UInt32(start), length: UInt32(i - start), next: UInt32(tokens.count + 1),
+                        offset: UInt32(start), length: UInt32(i - start), next: UInt32(count + 1),
                         kind: escaped ? .escapedString : .plainString))
                 i += 1
                 return
@@ -204,16 +485,18 @@ private struct Parser {
         }
     }
 
-    /// True when none of the eight bytes is a quote, a backslash, a control character or non-ASCII.
+    /// The high bit of each byte of `word` that is a quote, a backslash, a control character or non-ASCII; the
+    /// lowest one set is exact (the borrow tricks can flag bytes above a true one, never below).
     @inline(__always)
-    private static func isPlainRun(_ word: UInt64) -> Bool {
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        let control = (word &- ones &* 0x20) & ~word & highs != 0  // some byte < 0x20 (or ≥ 0x80, caught below)
-        return word & highs == 0 && !control
-            && !hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\""))))
-            && !hasZeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\\"))))
+        let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let quotes = (quote &- ones) & ~quote
+        let backslashes = (backslash &- ones) & ~backslash
+        let controls = (word &- ones &* 0x20) & ~word
+        return (quotes | backslashes | controls | word) & highs
     }
 
     private mutating func skipEscape() throws(JSONTape.SyntaxError) {
@@ -257,7 +540,7 @@ private struct Parser {
         guard i + n <= end, (0..<n).allSatisfy({ base[i + $0] == word.utf8Start[$0] }) else {
             throw error("unexpected word where a value should be")
         }
-        tokens.append(.init(offset: UInt32(i), length: UInt32(n), next: UInt32(tokens.count + 1), kind: kind))
+        try append(.init(offset: UInt32(i), length: UInt32(n), next: UInt32(count + 1), kind: kind))
         i += n
     }
 
@@ -286,9 +569,9 @@ private struct Parser {
             guard i < end, Self.isDigit(base[i]) else { throw error("a number needs digits in its exponent") }
             skipDigits()
         }
-        tokens.append(
+        try append(
             .init(
-                offset: UInt32(start), length: UInt32(i - start), next: UInt32(tokens.count + 1),
+                offset: UInt32(start), length: UInt32(i - start), next: UInt32(count + 1),
                 kind: integer ? .integer : .number))
     }
 

@@ -18,23 +18,28 @@ enum StateJSONDecoder {
     }
 
     /// Parses `data` once and hands `body` a document to decode types from (e.g. a version probe, then the whole).
-    static func withDocument<R>(_ data: Data, _ body: (Document) throws -> R) throws -> R {
+    /// - Parameter parallelFrom: see `JSONTape.init(parsing:parts:parallelFrom:)`.
+    static func withDocument<R>(
+        _ data: Data, parallelFrom: Int = JSONTape.parallelMinimumSize, _ body: (Document) throws -> R
+    ) throws -> R {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> R in
             let tape: JSONTape
             do {
-                tape = try JSONTape(parsing: bytes)
+                tape = try JSONTape(parsing: bytes, parallelFrom: parallelFrom)
             } catch let error as JSONTape.SyntaxError {
                 throw Failure(line: lineNumber(in: bytes, at: error.offset), message: error.message)
             }
-            return try tape.tokens.withUnsafeBufferPointer { tokens in
-                var storage = TapeStorage(bytes: bytes, tape: tokens)
+            return try withExtendedLifetime(tape) {
+                var storage = TapeStorage(bytes: bytes, tape: tape.tokens)
                 return try withUnsafePointer(to: &storage) { try body(Document(storage: $0)) }
             }
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try withDocument(data) { try $0.decode(type) }
+    static func decode<T: Decodable>(
+        _ type: T.Type, from data: Data, parallelFrom: Int = JSONTape.parallelMinimumSize
+    ) throws -> T {
+        try withDocument(data, parallelFrom: parallelFrom) { try $0.decode(type) }
     }
 
     /// A parsed document; valid only inside `withDocument`'s closure.
@@ -298,6 +303,7 @@ private struct TapeDecoder: Decoder, SingleValueDecodingContainer {
         if type == String.self { return try storage.pointee.stringValue(index) as! T }
         if type == Date.self { return try storage.pointee.date(index) as! T }
         if type == Int.self { return try storage.pointee.integer(index, as: Int.self) as! T }
+        if type == TeamState.self { return try decodeTeamState() as! T }
         // The cast looks up a conformance: ask it only of long arrays.
         if storage.pointee.token(index).kind == .array, storage.pointee.token(index).length >= splittableMinimumCount,
             let splittable = type as? any SplittableArray.Type
@@ -310,6 +316,31 @@ private struct TapeDecoder: Decoder, SingleValueDecodingContainer {
             return url as! T
         }
         return try T(from: self)
+    }
+}
+
+extension TapeDecoder {
+    /// The members of `TeamState`'s `Codable` form.
+    private enum TeamStateKey: String, CodingKey { case campaigns, handoffs, meetings, sentNotices }
+
+    /// `TeamState.init(from:)`, but with the campaign search index (the slowest index to build) built on a
+    /// thread of its own while the handoffs are decoded and indexed. `StateJSONDecoderTests` checks that both
+    /// read the same state.
+    fileprivate func decodeTeamState() throws -> TeamState {
+        let c = try container(keyedBy: TeamStateKey.self)
+        let campaigns = try c.decode([Campaign].self, forKey: .campaigns)
+        let search = Background { CampaignSearchIndex(campaigns: campaigns) }
+        defer { _ = search.value }  // never leaves the thread running
+        do {
+            return try TeamState(
+                campaigns: campaigns, handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [],
+                meetings: try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? [],
+                sentNotices: try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? [],
+                search: { search.value })
+        } catch let error as TeamState.MisnumberedHandoff {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: c.codingPath + [TeamStateKey.handoffs], debugDescription: error.description))
+        }
     }
 }
 
@@ -328,14 +359,14 @@ private protocol SplittableArray {
 private let splittableMinimumCount = 4_096
 
 extension Array: SplittableArray where Element: ConcurrentlyDecodable {
-    /// Decodes consecutive parts of the array at once (`Parallel.run`). The first part with an error throws it,
+    /// Decodes chunks of the array on all cores (`Parallel.forEach`). The first chunk with an error throws it,
     /// so errors are the ones a sequential decode would report.
     fileprivate static func decode(inParts decoder: TapeDecoder) throws -> [Element] {
         // Shared by the threads below: the storage is immutable and outlives them (they are joined before return).
         nonisolated(unsafe) let storage = decoder.storage
         let count = Int(storage.pointee.token(decoder.index).length)
-        let parts = Parallel.cores
-        let size = (count + parts - 1) / parts
+        // Small enough to balance the cores, large enough that taking one costs nothing.
+        let size = 1_024
         let starts = {
             var starts: [Int] = []
             storage.pointee.forEachChild(of: decoder.index) { n, _, element in
@@ -346,39 +377,41 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
         }()
         // Handoffs are most of a snapshot: read directly when they can be (see `HandoffTapeReader`).
         let readsHandoffs = Element.self == Handoff.self
-        @Sendable func element(at token: Int) throws -> Element {
-            if readsHandoffs, let handoff = HandoffTapeReader.read(storage.pointee, at: token) {
-                return unsafeBitCast(handoff, to: Element.self)  // Element is Handoff
+        @Sendable func initializeElement(_ slot: UnsafeMutablePointer<Element>, from token: Int) throws {
+            // Not through a generic `Element` value: copying a handoff that way retained each of its strings.
+            if readsHandoffs, HandoffTapeReader.read(storage.pointee, at: token, into: UnsafeMutableRawPointer(slot)) {
+                return
             }
-            return try TapeDecoder(storage: storage, index: token).decode(Element.self)
+            slot.initialize(to: try TapeDecoder(storage: storage, index: token).decode(Element.self))
         }
-        // Each part decodes straight into its slice of the result: joining part arrays copied (and retained)
-        // every element once more.
-        return try [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            // Each thread initializes only its own slice, and all are joined before the buffer is used.
+        // Each chunk decodes straight into its slice of the result: joining part arrays copied (and retained)
+        // every element once more. Room to grow: replaying the journal appends handoffs, and the first append
+        // to a full array of 100,000 copied all of them.
+        return try [Element](unsafeUninitializedCapacity: count + count / 8 + 16) { buffer, initialized in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: buffer.count * MemoryLayout<Element>.stride)
+            // Each chunk initializes only its own slice, and all are done before the buffer is used.
             nonisolated(unsafe) let buffer = buffer
             let outcomes = Mutex<[(done: Int, error: (any Error)?)]>(.init(repeating: (0, nil), count: starts.count))
-            let decodePart = { @Sendable (part: Int) in
-                let first = part * size
-                var token = starts[part]
+            Parallel.forEach(chunks: starts.count) { chunk in
+                let first = chunk * size
+                var token = starts[chunk]
                 var done = 0
                 var failure: (any Error)?
                 do {
                     for n in first..<Swift.min(first + size, count) {
-                        (buffer.baseAddress! + n).initialize(to: try element(at: token))
+                        try initializeElement(buffer.baseAddress! + n, from: token)
                         done += 1
                         token = Int(storage.pointee.token(token).next)
                     }
                 } catch {
                     failure = error
                 }
-                outcomes.withLock { $0[part] = (done, failure) }
+                outcomes.withLock { $0[chunk] = (done, failure) }
             }
-            Parallel.run(parts: starts.count, decodePart)
-            let parts = outcomes.withLock { $0 }
-            if let failure = parts.lazy.compactMap(\.error).first {
-                for (part, outcome) in parts.enumerated() {
-                    (buffer.baseAddress! + part * size).deinitialize(count: outcome.done)
+            let chunks = outcomes.withLock { $0 }
+            if let failure = chunks.lazy.compactMap(\.error).first {
+                for (chunk, outcome) in chunks.enumerated() {
+                    (buffer.baseAddress! + chunk * size).deinitialize(count: outcome.done)
                 }
                 throw failure
             }
@@ -459,21 +492,23 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> any Decoder { try decoder(key) }
 }
 
+/// Three words, so that `any UnkeyedDecodingContainer` holds it inline: a fourth made every array decoded
+/// allocate a box for its container (tape indices fit in 32 bits).
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
     let storage: UnsafePointer<TapeStorage>
-    let array: Int
+    private let array: UInt32
     /// The token of the next element.
-    private var next: Int
+    private var next: UInt32
     private(set) var currentIndex = 0
 
     init(storage: UnsafePointer<TapeStorage>, array: Int) {
         self.storage = storage
-        self.array = array
-        self.next = array + 1
+        self.array = UInt32(array)
+        self.next = UInt32(array + 1)
     }
 
-    var codingPath: [any CodingKey] { storage.pointee.codingPath(to: array) }
-    var count: Int? { Int(storage.pointee.token(array).length) }
+    var codingPath: [any CodingKey] { storage.pointee.codingPath(to: Int(array)) }
+    var count: Int? { Int(storage.pointee.token(Int(array)).length) }
     var isAtEnd: Bool { currentIndex >= count! }
 
     /// The decoder of the next element, moving past it.
@@ -482,14 +517,14 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(
                 type, .init(codingPath: codingPath + [PathKey(intValue: currentIndex)], debugDescription: "the array has ended"))
         }
-        let decoder = TapeDecoder(storage: storage, index: next)
-        next = Int(storage.pointee.token(next).next)
+        let decoder = TapeDecoder(storage: storage, index: Int(next))
+        next = storage.pointee.token(Int(next)).next
         currentIndex += 1
         return decoder
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, storage.pointee.token(next).kind == .null else { return false }
+        guard !isAtEnd, storage.pointee.token(Int(next)).kind == .null else { return false }
         _ = try advance(Never.self)
         return true
     }

@@ -54,6 +54,8 @@ extension StateJSONEncoder {
     /// move members read other properties than the one being modified.
     final class Writer {
         let pretty: Bool
+        /// Elements of arrays opened at most this deep (0: the top level) start on a new line (`.records`).
+        let lineDepth: Int
         /// The output: `count` bytes written of `capacity` allocated. A `malloc` block, so that `realloc` can
         /// grow it without copying and `takeData()` can hand it to `Data` as it is. Written by the extension in
         /// `StateJSONEncoder+Bytes.swift`.
@@ -74,8 +76,9 @@ extension StateJSONEncoder {
         /// The order last found for each shape of object (see `sortMembers`), as offsets from its first member.
         @exclusivity(unchecked) private var knownOrders: [KeyShape: [Int8]] = [:]
 
-        init(pretty: Bool) {
+        init(pretty: Bool, lineDepth: Int = -1) {
             self.pretty = pretty
+            self.lineDepth = lineDepth
             capacity = 4096
             base = malloc(capacity)!.bindMemory(to: UInt8.self, capacity: capacity)
             scratch = malloc(scratchCapacity)!.bindMemory(to: UInt8.self, capacity: scratchCapacity)
@@ -245,6 +248,7 @@ extension StateJSONEncoder {
         func beginElement(of frame: Int, _ id: Int) throws {
             try prepare(frame, id)
             frames[frame].count += 1
+            if frame <= lineDepth { return literal(",\n") }
             separator(depth: frame + 1)
         }
 
