@@ -29,7 +29,7 @@ public enum Records {
 /// Built once and kept in the temp dir (it takes a while): the load benchmark then measures a process that
 /// never held the state in memory.
 public enum StoreFixture {
-    public static let version = 3
+    public static let version = 4  // 4: snapshots one record per line
     public static let handoffs = 100_000
     public static let campaigns = 10_000
     public static let journalRecords = 1_000
