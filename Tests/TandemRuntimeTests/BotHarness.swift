@@ -15,10 +15,6 @@ enum BotHarness {
     static let team = Team(
         members: [mia, sam, priya], timeZone: "Europe/Berlin", salesChannel: "sales", jointChannel: "joint")
 
-    static func temporaryFolder() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bot-\(UUID().uuidString)").path
-    }
-
     /// Appends `events` to the state in `folder` as one record, as an earlier run of the bot would have.
     static func seed(_ folder: String, _ events: [DomainEvent]) async throws {
         let store = JournalStore(folder: try StateFolder(path: folder))

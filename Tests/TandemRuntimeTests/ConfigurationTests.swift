@@ -1,12 +1,18 @@
 import Foundation
+import TandemTesting
 import Testing
 import TandemCore
 import TandemRuntime
 import TandemStore
 
-struct ConfigurationTests {
+final class ConfigurationTests {
+    /// Each test's config files, removed after it.
+    let folder = TemporaryFolder("tandem-config")
+    deinit { folder.remove() }
+
     func write(_ json: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-config-\(UUID().uuidString).json").path
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        let path = folder.file("\(UUID().uuidString).json")
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -1,6 +1,7 @@
 import Foundation
 import InMemoryLogging
 import Logging
+import TandemTesting
 import Testing
 import TandemChat
 import TandemCore
@@ -23,7 +24,9 @@ struct SchedulerTests {
     }
 
     @Test func aMonthOfAWeeklyMeetingSendsEachReminderOnceAtItsTime() async throws {
-        let folder = BotHarness.temporaryFolder()
+        let temporary = TemporaryFolder("tandem-bot")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try await BotHarness.seed(folder, [.meetingScheduled(Self.weeklySync())])
         let clock = ManualClock(BotHarness.berlin("2026-12-01", 12))
         let transport = InMemoryTransport()
@@ -54,7 +57,9 @@ struct SchedulerTests {
     }
 
     @Test func aRestartInsideTheGraceWindowSendsTheMissedReminderOnceMarkedLate() async throws {
-        let folder = BotHarness.temporaryFolder()
+        let temporary = TemporaryFolder("tandem-bot")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try await BotHarness.seed(folder, [.meetingScheduled(Self.weeklySync())])
         // The 15-minute reminder for Mon 7 Dec 09:00 was due at 08:45; the bot comes back at 08:50.
         let clock = ManualClock(BotHarness.berlin("2026-12-07", 8, 50))
@@ -76,7 +81,9 @@ struct SchedulerTests {
     /// A bot started for the first time (it never polled) missed nothing: inside the grace window of the weekly
     /// report it does not post it late; the next week's goes out on time.
     @Test func aFirstStartInsideTheGraceWindowPostsNothingLate() async throws {
-        let folder = BotHarness.temporaryFolder()
+        let temporary = TemporaryFolder("tandem-bot")
+        defer { temporary.remove() }
+        let folder = temporary.path
         // Monday 7 Dec, 09:05 Berlin: the report was due at 09:00 (the default), the grace is 15 minutes.
         let clock = ManualClock(BotHarness.berlin("2026-12-07", 9, 5))
         let transport = InMemoryTransport()
@@ -94,7 +101,9 @@ struct SchedulerTests {
     }
 
     @Test func downtimeLongerThanTheGracePeriodSkipsTheReminderWithALogLine() async throws {
-        let folder = BotHarness.temporaryFolder()
+        let temporary = TemporaryFolder("tandem-bot")
+        defer { temporary.remove() }
+        let folder = temporary.path
         try await BotHarness.seed(folder, [.meetingScheduled(Self.weeklySync())])
         let clock = ManualClock(BotHarness.berlin("2026-12-07", 9, 5))
         let transport = InMemoryTransport()
@@ -110,7 +119,9 @@ struct SchedulerTests {
     }
 
     @Test func anOverdueHandoffIsEscalatedToTheRepThenTheSalesLead() async throws {
-        let folder = BotHarness.temporaryFolder()
+        let temporary = TemporaryFolder("tandem-bot")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let created = BotHarness.berlin("2026-12-02", 10)
         let handoff = Handoff(
             id: "H-1", contact: .init(name: "Anna Schmidt", consent: .yes), from: "mia", assignee: "sam", createdAt: created,
@@ -133,7 +144,9 @@ struct SchedulerTests {
     }
 
     @Test func acceptingInTimeCancelsTheEscalation() async throws {
-        let folder = BotHarness.temporaryFolder()
+        let temporary = TemporaryFolder("tandem-bot")
+        defer { temporary.remove() }
+        let folder = temporary.path
         let created = BotHarness.berlin("2026-12-02", 10)
         let handoff = Handoff(
             id: "H-1", contact: .init(name: "Anna Schmidt", consent: .yes), from: "mia", assignee: "sam", createdAt: created,

@@ -8,6 +8,7 @@ final class TandemProcess {
     let process = Process()
     let baseURL: String
     let stateFolder: String
+    private var ownsStateFolder = false
     private let stdout = Pipe()
 
     /// The package root, where `Config/local.json` lives.
@@ -25,10 +26,12 @@ final class TandemProcess {
     }
 
     /// Starts `tandem run` on port 0 and waits until it prints the URL it listens on.
+    /// - Parameter stateFolder: nil for a new folder, removed when this process object goes.
     convenience init(stateFolder: String? = nil, arguments: [String] = []) async throws {
         let folder = stateFolder ?? FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID().uuidString)").path
         try await self.init(
             launching: ["run", "--port", "0", "--state", folder, "--log-level", "warning"] + arguments, stateFolder: folder)
+        ownsStateFolder = stateFolder == nil
     }
 
     /// Starts `tandem` with `arguments`.
@@ -101,7 +104,11 @@ final class TandemProcess {
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        if ownsStateFolder { try? FileManager.default.removeItem(atPath: stateFolder) }
     }
 }
 
