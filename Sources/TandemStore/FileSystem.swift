@@ -29,6 +29,11 @@ public protocol FileSystem: Sendable {
     func fsyncDirectory(_ directory: String) throws
     /// Cuts `path` back to `size` bytes.
     func truncate(_ path: String, to size: Int) throws
+    /// Gives the file at `existing` the second name `newName`, which must not exist yet (a hard link: no bytes
+    /// copied). Not durable until `fsyncDirectory`.
+    func link(_ existing: String, as newName: String) throws
+    /// Removes the name `path`; nothing happens when there is none.
+    func remove(_ path: String) throws
 }
 
 extension FileSystem {

@@ -263,8 +263,10 @@ public final class JournalStore: Sendable {
         }
     }
 
-    /// `snapshot.1.json` → `snapshot.2.json` …, then a copy of `snapshot.json` as `snapshot.1.json`. A copy, not a
-    /// rename: until the new snapshot is in place the journal is only complete together with the current one.
+    /// `snapshot.1.json` → `snapshot.2.json` …, then `snapshot.json` also as `snapshot.1.json`: a second name
+    /// for the same file (a hard link), not a rename, since until the new snapshot is in place the journal is only
+    /// complete together with the current one; and not a copy, which read and wrote 100 MB and more. Where the
+    /// file system has no hard links, a copy after all.
     private func rotateBackups() throws {
         let kept = configuration.keptSnapshots
         guard kept >= 2 else { return }
@@ -275,9 +277,21 @@ public final class JournalStore: Sendable {
                 continue  // fewer backups than kept so far
             }
         }
-        if let current = try fileSystem.read(files.snapshot) {
-            try fileSystem.replace(files.backup(1), with: current, syncDirectory: false)
+        // Linked under a temp name, then renamed over the old backup (a link cannot replace a name); a temp
+        // name left by a crash is removed first.
+        let temp = files.backup(1) + ".tmp"
+        try fileSystem.remove(temp)
+        do {
+            try fileSystem.link(files.snapshot, as: temp)
+        } catch let error as StoreError where error.errno == ENOENT {
+            return  // no snapshot yet
+        } catch let error as StoreError where [EPERM, EXDEV, EMLINK, ENOTSUP, EOPNOTSUPP].contains(error.errno) {
+            if let current = try fileSystem.read(files.snapshot) {
+                try fileSystem.replace(files.backup(1), with: current, syncDirectory: false)
+            }
+            return
         }
+        try fileSystem.rename(temp, to: files.backup(1))
     }
 }
 

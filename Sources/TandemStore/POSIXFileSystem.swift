@@ -95,6 +95,14 @@ public struct POSIXFileSystem: FileSystem {
         if Glibc.truncate(path, off_t(size)) != 0 { throw Self.fail("truncating", path) }
     }
 
+    public func link(_ existing: String, as newName: String) throws {
+        if Glibc.link(existing, newName) != 0 { throw Self.fail("linking \(existing) as", newName) }
+    }
+
+    public func remove(_ path: String) throws {
+        if Glibc.unlink(path) != 0, errno != ENOENT { throw Self.fail("removing", path) }
+    }
+
     // MARK: - Helpers shared with StateFolder
 
     static func fail(_ operation: String, _ path: String) -> StoreError {

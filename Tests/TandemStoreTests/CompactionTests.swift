@@ -33,6 +33,31 @@ final class CompactionTests {
         #expect(inspection.state.content == state.content)
     }
 
+    /// The backup is the previous snapshot under a second name (no copy); a temp name left by a crash between
+    /// linking and renaming is cleared; where links fail (a file system without them), it is copied instead.
+    @Test(arguments: [nil, EPERM] as [Int32?])
+    func theBackupIsThePreviousSnapshotLinkedOrCopied(linkError: Int32?) async throws {
+        let disk = FaultyFileSystem()
+        let store = try folder.store(disk)
+        var (state, _) = try await store.load()
+        state.apply(try await store.append(StoreFixtures.created("c1", cursor: 1)))
+        try await store.compact(state)
+        let first = try #require(folder.contents()["snapshot.json"])
+        try Data("left by a crash".utf8).write(to: URL(fileURLWithPath: folder.file("snapshot.1.json.tmp")))
+        if let linkError { disk.fail(.link, errno: linkError) }
+        state.apply(try await store.append(StoreFixtures.created("c2", cursor: 2)))
+        let stepsBefore = disk.stepCount
+        try await store.compact(state)
+        let steps = disk.log.dropFirst(stepsBefore)
+        #expect(folder.contents()["snapshot.1.json"] == first)
+        #expect(folder.contents()["snapshot.1.json.tmp"] == nil)
+        #expect(try sequence(of: "snapshot.json") == 2)
+        let linked = steps.contains("link snapshot.json → snapshot.1.json.tmp")
+        let copied = steps.contains("write snapshot.1.json.tmp")
+        #expect(linked == (linkError == nil))
+        #expect(copied == (linkError != nil))
+    }
+
     @Test func compactingAnEmptyJournalChangesNothing() async throws {
         let store = try folder.store()
         var (state, _) = try await store.load()
@@ -139,4 +164,6 @@ final class GatedFileSystem: FileSystem {
     func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
     func fsyncDirectory(_ directory: String) throws { try base.fsyncDirectory(directory) }
     func truncate(_ path: String, to size: Int) throws { try base.truncate(path, to: size) }
+    func link(_ existing: String, as newName: String) throws { try base.link(existing, as: newName) }
+    func remove(_ path: String) throws { try base.remove(path) }
 }

@@ -15,7 +15,7 @@ import TandemStore
 /// Reads are not steps: they change nothing a crash could leave half done.
 public final class FaultyFileSystem: FileSystem {
     public enum Step: String, Sendable, CaseIterable {
-        case append, write, fsync, rename, fsyncDirectory, truncate
+        case append, write, fsync, rename, fsyncDirectory, truncate, link, remove
     }
 
     /// The "process" died at this step: the test recovers with a fresh store.
@@ -106,6 +106,12 @@ public final class FaultyFileSystem: FileSystem {
     public func truncate(_ path: String, to size: Int) throws {
         try step(.truncate, path) { _ in try base.truncate(path, to: size) }
     }
+
+    public func link(_ existing: String, as newName: String) throws {
+        try step(.link, existing, newName) { _ in try base.link(existing, as: newName) }
+    }
+
+    public func remove(_ path: String) throws { try step(.remove, path) { _ in try base.remove(path) } }
 
     private func step(
         _ kind: Step, _ path: String, _ target: String? = nil, data: Data = Data(), perform: (Data) throws -> Void
