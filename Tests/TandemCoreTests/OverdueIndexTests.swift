@@ -47,7 +47,7 @@ struct OverdueIndexTests {
         decoder.dateDecodingStrategy = .secondsSince1970
         let decoded = try decoder.decode(TeamState.self, from: encoder.encode(talk.state))
         for later in stride(from: -86_400.0, through: 86_400, by: 1_800) {
-            #expect(decoded.overdueHandoffPositions(at: talk.now + later) == talk.state.overdueHandoffPositions(at: talk.now + later))
+            #expect(Array(decoded.overdueHandoffPositions(at: talk.now + later)) == Array(talk.state.overdueHandoffPositions(at: talk.now + later)))
         }
     }
 }

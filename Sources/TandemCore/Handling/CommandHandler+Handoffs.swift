@@ -193,47 +193,50 @@ extension CommandHandler {
         // Positions from the state's indexes, not copies or scans: a handoff is a dozen strings and arrays, and
         // reading the thousands of open ones of a big state cost milliseconds. Only the 30 shown are read.
         let title: String
-        let positions: [Int]
+        // How many match, and the newest 30 of them.
+        let (count, newest): (Int, [Int])
+        func select(_ positions: some BidirectionalCollection<Int>) -> (Int, [Int]) {
+            (positions.count, Self.largest(30, of: positions))
+        }
         switch filter {
         case .mine:
             title = language.pick("Your open handoffs", "Deine offenen Übergaben")
             var mine = state.openHandoffPositions(assignee: me.id)
             if !me.roles.contains(.sales) { mine.formUnion(state.openHandoffPositions(from: me.id)) }
-            positions = Array(mine)
+            (count, newest) = select(Array(mine))
         case .open:
             title = language.pick("Open handoffs", "Offene Übergaben")
-            positions = Array(state.openHandoffs)
+            (count, newest) = select(Array(state.openHandoffs))
         case .overdue:
             title = language.pick("Overdue handoffs", "Überfällige Übergaben")
-            positions = state.overdueHandoffPositions(at: context.now)
+            (count, newest) = select(state.overdueHandoffPositions(at: context.now))
         case .campaign(let raw):
             guard let campaign = state.campaign(id: raw) ?? uniqueCampaign(matching: raw, state: state) else {
                 return noSuchCampaign(raw, state: state, context: context)
             }
             title = language.pick("Handoffs for ", "Übergaben für ") + campaign.name
-            positions = state.handoffPositions(campaign: campaign.id)
+            (count, newest) = select(state.handoffPositions(campaign: campaign.id))
         case .member(let raw):
             guard let member = team.member(named: raw) else {
                 return .reply(RichText.paragraph(.text(language.pick("I don't know ", "Ich kenne ")), .code(raw),
                     .text(language.pick(". Try ", " nicht. Versuch ")), .code(language.pick("handoffs open", "übergaben offen"))))
             }
             title = language.pick("Open handoffs of ", "Offene Übergaben von ") + member.name
-            positions = Array(state.openHandoffPositions(assignee: member.id))
+            (count, newest) = select(Array(state.openHandoffPositions(assignee: member.id)))
         }
-        guard !positions.isEmpty else {
+        guard count > 0 else {
             return .reply(RichText.paragraph(.bold([.text(title)]), .text(": " + language.pick("none.", "keine."))))
         }
-        var text = RichText.paragraph(.bold([.text(title)]), .text(" (\(positions.count))"))
-        let newest = Self.largest(30, of: positions)
-        text.add(.bullets(newest.map { HandoffText(handoff: handoffs[$0], team: team, state: state).line(for: me, now: context.now) }))
-        if positions.count > 30 { text.add(.text(language.pick("Showing the newest 30.", "Die neuesten 30."))) }
+        var text = RichText.paragraph(.bold([.text(title)]), .text(" (\(count))"))
+        text.add(.bullets(newest.map { HandoffText.line(handoffs[$0], team: team, for: me, now: context.now) }))
+        if count > 30 { text.add(.text(language.pick("Showing the newest 30.", "Die neuesten 30."))) }
         return .reply(text)
     }
 
     /// The `k` largest of `values`, largest first, without sorting them all: a min-heap of the `k` largest so
     /// far, so a value costs at most O(log k). Read from the end: lists come roughly oldest first (overdue
     /// handoffs by due time), so the largest are met first and most of the rest is passed over by one comparison.
-    static func largest(_ k: Int, of values: [Int]) -> [Int] {
+    static func largest(_ k: Int, of values: some BidirectionalCollection<Int>) -> [Int] {
         guard values.count > k else { return values.sorted(by: >) }
         let values = values.reversed()
         var heap = Array(values.prefix(k))

@@ -67,9 +67,10 @@ public struct TeamState: Codable, Sendable, Equatable {
         openByMarketer[marketer] ?? []
     }
 
-    /// Positions of the pending handoffs whose first touch was due before `now`, most overdue first.
-    public func overdueHandoffPositions(at now: Date) -> [Int] {
-        pendingByDue[..<Self.firstIndex(in: pendingByDue) { $0.due >= now }].map(\.position)
+    /// Positions of the pending handoffs whose first touch was due before `now`, most overdue first: a view of
+    /// the index, not a copy (a list shows 30 of thousands).
+    public func overdueHandoffPositions(at now: Date) -> some RandomAccessCollection<Int> {
+        pendingByDue[..<Self.firstIndex(in: pendingByDue) { $0.due >= now }].lazy.map(\.position)
     }
 
     /// The first index of `sorted` whose element `isAtOrAfter` (a predicate false up to some index, true after).

@@ -2,15 +2,24 @@ import Foundation
 
 /// Dates as people read them, in their language: "3 Dec 2026", "3. Dez. 2026".
 public enum DateText {
-    private static let monthsEN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    private static let monthsDE = [
+    static let monthsEN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let monthsDE = [
         "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.",
     ]
 
     public static func day(_ d: Day, _ language: Language) -> String {
-        language == .de
-            ? "\(d.day). \(monthsDE[d.month - 1]) \(d.year)"
-            : "\(d.day) \(monthsEN[d.month - 1]) \(d.year)"
+        var text = ""
+        appendDay(d, language, to: &text)
+        return text
+    }
+
+    /// "30 Nov 2026" (English) or "30. Nov. 2026" (German), appended to `text`.
+    public static func appendDay(_ d: Day, _ language: Language, to text: inout String) {
+        text += String(d.day)
+        text += language == .de ? ". " : " "
+        text += language == .de ? monthsDE[d.month - 1] : monthsEN[d.month - 1]
+        text += " "
+        text += String(d.year)
     }
 
     /// "1 Mar – 30 Apr 2026", or an open range.

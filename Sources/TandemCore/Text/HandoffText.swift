@@ -6,7 +6,9 @@ struct HandoffText {
     let team: Team
     let state: TeamState
 
-    private func name(_ id: String?) -> String {
+    private func name(_ id: String?) -> String { Self.name(id, in: team) }
+
+    private static func name(_ id: String?, in team: Team) -> String {
         guard let id else { return "queue" }
         return team.member(id: id)?.name ?? id
     }
@@ -17,17 +19,68 @@ struct HandoffText {
     }
 
     /// "Tue 1 Dec, 11:00" in the reader's zone.
+    private static let weekdaysEN = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let weekdaysDE = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"]
+
+    /// "Mon 30 Nov 2026, 09:05" in the reader's zone and language.
     static func time(_ date: Date, for reader: Member) -> String {
+        var text = ""
+        appendTime(date, for: reader, to: &text)
+        return text
+    }
+
+    private static let weekdayBytes = (en: weekdaysEN.map { Array($0.utf8) }, de: weekdaysDE.map { Array($0.utf8) })
+    private static let monthBytes = (en: DateText.monthsEN.map { Array($0.utf8) }, de: DateText.monthsDE.map { Array($0.utf8) })
+
+    /// `time(_:for:)` appended to `text`. Written as bytes into one new string: a list shows 30 times, and a
+    /// dozen appends of small strings each cost more than the rest of its line.
+    static func appendTime(_ date: Date, for reader: Member, to text: inout String) {
         // Zone offset plus arithmetic (`WallTime`), not `Calendar.dateComponents`, which on Linux cost as much as
-        // the rest of a list line.
+        // the rest of a list line; no `String(format:)`, which goes through CFString.
         let wall = WallTime(date, in: reader.zone)
-        let en = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], de = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"]
-        let weekday = wall.day.weekdayNumber % 7  // ISO Monday = 1 … Sunday = 7 → Sunday = 0
-        let date = DateText.day(wall.day, reader.language)
-        // Not String(format:): on Linux it goes through CFString and costs as much as the rest of a list line.
-        func twoDigits(_ n: Int) -> String { n < 10 && n >= 0 ? "0\(n)" : "\(n)" }
-        return (reader.language == .de ? de[weekday] : en[weekday]) + " " + date + ", " + twoDigits(wall.hour) + ":"
-            + twoDigits(wall.minute)
+        let day = wall.day
+        guard (0...9999).contains(day.year) else {
+            text += (reader.language == .de ? weekdaysDE : weekdaysEN)[day.weekdayNumber % 7] + " "
+                + DateText.day(day, reader.language) + ", " + String(format: "%02d:%02d", wall.hour, wall.minute)
+            return
+        }
+        let de = reader.language == .de
+        text += String(unsafeUninitializedCapacity: 32) { out in
+            var n = 0
+            func put(_ bytes: [UInt8]) {
+                for byte in bytes {
+                    out[n] = byte
+                    n += 1
+                }
+            }
+            func put(_ byte: UInt8) {
+                out[n] = byte
+                n += 1
+            }
+            func put(_ value: Int, digits: Int) {
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    out[n] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    n += 1
+                    divisor /= 10
+                }
+            }
+            put((de ? weekdayBytes.de : weekdayBytes.en)[day.weekdayNumber % 7])  // ISO Monday = 1 … Sunday = 7
+            put(UInt8(ascii: " "))
+            put(day.day, digits: day.day < 10 ? 1 : 2)
+            if de { put(UInt8(ascii: ".")) }
+            put(UInt8(ascii: " "))
+            put((de ? monthBytes.de : monthBytes.en)[day.month - 1])
+            put(UInt8(ascii: " "))
+            put(day.year, digits: day.year < 10 ? 1 : day.year < 100 ? 2 : day.year < 1_000 ? 3 : 4)
+            put(UInt8(ascii: ","))
+            put(UInt8(ascii: " "))
+            put(wall.hour, digits: 2)
+            put(UInt8(ascii: ":"))
+            put(wall.minute, digits: 2)
+            return n
+        }
     }
 
     /// "Berlin" for Europe/Berlin: enough to tell readers in other zones which clock is meant.
@@ -35,15 +88,19 @@ struct HandoffText {
         "(" + (identifier.split(separator: "/").last.map(String.init) ?? identifier).replacingOccurrences(of: "_", with: " ") + ")"
     }
 
-    private var who: String {
-        var parts = [handoff.contact.name]
-        if let title = handoff.contact.title { parts.append(title) }
-        if let company = handoff.company.name { parts.append(company) }
-        return parts.joined(separator: ", ")
+    private var who: String { Self.who(handoff) }
+
+    private static func who(_ handoff: borrowing Handoff) -> String {
+        var text = handoff.contact.name
+        if let title = handoff.contact.title { text += ", " + title }
+        if let company = handoff.company.name { text += ", " + company }
+        return text
     }
 
-    private func priority(_ language: Language) -> String {
-        switch handoff.priority {
+    private func priority(_ language: Language) -> String { Self.priority(handoff.priority, language) }
+
+    private static func priority(_ priority: Handoff.Priority, _ language: Language) -> String {
+        switch priority {
         case .hot: language.pick("hot", "heiß")
         case .warm: "warm"
         case .cool: language.pick("cool", "kühl")
@@ -125,16 +182,25 @@ struct HandoffText {
         return text
     }
 
-    func line(for reader: Member, now: Date) -> [Inline] {
+    /// One line of a list. Static, on a borrowed handoff: a list renders 30 lines, and a `HandoffText` for each
+    /// copied the handoff and the state (retaining every string in them).
+    static func line(_ handoff: borrowing Handoff, team: Team, for reader: Member, now: Date) -> [Inline] {
         let l = reader.language
-        var inlines: [Inline] = [.code(handoff.id), .text(" "), .bold([.text(who)]), .text(" — " + status(l) + ", " + priority(l))]
-        inlines.append(.text(", " + name(handoff.assignee)))
+        var rest = " — "
+        rest.reserveCapacity(96)
+        rest += Self.status(handoff.status, l)
+        rest += ", "
+        rest += Self.priority(handoff.priority, l)
+        rest += ", "
+        rest += Self.name(handoff.assignee, in: team)
         if handoff.isOverdue(at: now) {
-            inlines.append(.text(l.pick(", OVERDUE since ", ", ÜBERFÄLLIG seit ") + Self.time(handoff.firstTouchDue, for: reader)))
+            rest += l.pick(", OVERDUE since ", ", ÜBERFÄLLIG seit ")
+            Self.appendTime(handoff.firstTouchDue, for: reader, to: &rest)
         } else if handoff.status == .pending {
-            inlines.append(.text(l.pick(", due ", ", fällig ") + Self.time(handoff.firstTouchDue, for: reader)))
+            rest += l.pick(", due ", ", fällig ")
+            Self.appendTime(handoff.firstTouchDue, for: reader, to: &rest)
         }
-        return inlines
+        return [.code(handoff.id), .text(" "), .bold([.text(Self.who(handoff))]), .text(rest)]
     }
 
     func details(for reader: Member, now: Date) -> RichText {
