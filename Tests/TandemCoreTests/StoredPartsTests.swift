@@ -44,7 +44,8 @@ struct StoredPartsTests {
         #expect(Set(built.handoffs.map(\.status)).count >= 3)
         let restored = try TeamState(
             campaigns: built.campaigns, handoffs: built.handoffs, meetings: built.meetings,
-            sentNotices: built.sentNotices, search: { CampaignSearchIndex(campaigns: built.campaigns) })
+            sentNotices: built.sentNotices, search: { CampaignSearchIndex(campaigns: built.campaigns) },
+            byCampaign: { handoffs throws(TeamState.MisnumberedHandoff) in try .init(handoffs) })
         #expect(restored == built)
     }
 
@@ -56,7 +57,8 @@ struct StoredPartsTests {
         var handedOver = false
         let state = try TeamState(
             campaigns: [first, second], handoffs: [], meetings: [], sentNotices: [],
-            search: { handedOver = true; return CampaignSearchIndex(campaigns: [first, second]) })
+            search: { handedOver = true; return CampaignSearchIndex(campaigns: [first, second]) },
+            byCampaign: { handoffs throws(TeamState.MisnumberedHandoff) in try .init(handoffs) })
         #expect(!handedOver)
         #expect(state.campaigns.map(\.name) == ["Frühling webinar"])
         #expect(state == TeamState(campaigns: [first, second]))
@@ -65,7 +67,9 @@ struct StoredPartsTests {
     @Test func aHandoffOutOfPlaceIsNamed() {
         let handoffs = Self.workedState().handoffs
         #expect(throws: TeamState.MisnumberedHandoff.self) {
-            try TeamState(campaigns: [], handoffs: [handoffs[0], handoffs[2]], meetings: [], sentNotices: [], search: { .init() })
+            try TeamState(
+                campaigns: [], handoffs: [handoffs[0], handoffs[2]], meetings: [], sentNotices: [], search: { .init() },
+                byCampaign: { handoffs throws(TeamState.MisnumberedHandoff) in try .init(handoffs) })
         }
     }
 }

@@ -24,7 +24,7 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// are a prefix, found by binary search instead of by reading every open handoff.
     private var pendingByDue: [PendingDue] = []
 
-    private struct PendingDue: Comparable {
+    fileprivate struct PendingDue: Comparable {
         var due: Date
         var position: Int
         static func < (a: Self, b: Self) -> Bool { (a.due, a.position) < (b.due, b.position) }
@@ -263,7 +263,8 @@ public struct TeamState: Codable, Sendable, Equatable {
                 campaigns: campaigns, handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [],
                 meetings: try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? [],
                 sentNotices: try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? [],
-                search: { CampaignSearchIndex(campaigns: campaigns) })
+                search: { CampaignSearchIndex(campaigns: campaigns) },
+                byCampaign: { handoffs throws(MisnumberedHandoff) in try HandoffsByCampaign(handoffs) })
         } catch let error as MisnumberedHandoff {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: c.codingPath + [CodingKeys.handoffs], debugDescription: error.description))
@@ -277,36 +278,73 @@ public struct TeamState: Codable, Sendable, Equatable {
         public var description: String { "handoff \(position + 1) has the id \(id), not H-\(position + 1)" }
     }
 
-    /// The state stored parts describe (a snapshot's), its indexes built in one pass: decoded handoffs carry
-    /// their status already, so nothing is replayed.
+    /// The state stored parts describe (a snapshot's), its indexes built in one pass each: decoded handoffs
+    /// carry their status already, so nothing is replayed.
     ///
-    /// - Parameter search: the campaign search index of `campaigns`, asked for last. Building it is the slowest
-    ///   part, so a loader may build it on another core while the rest is decoded and indexed.
+    /// The slow parts come from the caller, asked for last, so that a loader can build them on other cores while
+    /// it decodes and indexes the rest (`init(from:)` builds them in place):
+    /// - Parameter search: the campaign search index of `campaigns`.
+    /// - Parameter byCampaign: `HandoffsByCampaign(handoffs)`, which also checks the handoffs' ids.
     public init(
         campaigns: [Campaign], handoffs: [Handoff], meetings: [Meeting], sentNotices: Set<String>,
-        search: () -> CampaignSearchIndex
+        search: () -> CampaignSearchIndex,
+        byCampaign: ([Handoff]) throws(MisnumberedHandoff) -> HandoffsByCampaign
     ) throws(MisnumberedHandoff) {
         for campaign in campaigns { upsert(campaign, indexing: false) }
         self.handoffs = handoffs
-        // By position, not `for handoff in handoffs`: a copy of each handoff retains each of its strings.
-        var pending: [PendingDue] = []
-        for i in handoffs.indices {
-            guard Self.isHandoffID(handoffs[i].id, position: i) else {
-                throw MisnumberedHandoff(position: i, id: handoffs[i].id)
-            }
-            if let campaign = handoffs[i].campaign { handoffsByCampaign[campaign, default: []].append(i) }
-            guard handoffs[i].status.isOpen else { continue }
-            openHandoffs.insert(i)
-            openByAssignee[handoffs[i].assignee, default: []].insert(i)
-            openByMarketer[handoffs[i].from, default: []].insert(i)
-            if handoffs[i].status == .pending { pending.append(PendingDue(due: handoffs[i].firstTouchDue, position: i)) }
-        }
-        // Sorted once: inserting each in order moved half the list every time.
-        pendingByDue = pending.sorted()
+        let open = OpenHandoffIndexes(handoffs)
+        openHandoffs = open.positions
+        openByAssignee = open.byAssignee
+        openByMarketer = open.byMarketer
+        pendingByDue = open.byDue
+        handoffsByCampaign = try byCampaign(handoffs).positions
         self.meetings = meetings
         self.sentNotices = sentNotices
         // Campaigns with the same id (never written by Tandem) were merged: index what is left instead.
         campaignSearch = self.campaigns.count == campaigns.count ? search() : CampaignSearchIndex(campaigns: self.campaigns)
+    }
+
+    /// Stored handoffs by campaign, the positions of each campaign's oldest first. Building it checks that each
+    /// handoff's id is its position.
+    public struct HandoffsByCampaign: Sendable {
+        fileprivate var positions: [String: [Int]] = [:]
+
+        public init(_ handoffs: [Handoff]) throws(MisnumberedHandoff) { try self.init(indexing: handoffs) }
+
+        /// For a loader that reads the array on another thread without holding a reference to it.
+        public init(_ handoffs: UnsafeBufferPointer<Handoff>) throws(MisnumberedHandoff) {
+            try self.init(indexing: handoffs)
+        }
+
+        /// Generic only inside this module, where it is specialized: unspecialized, reading an element copied it.
+        private init<Handoffs: RandomAccessCollection<Handoff>>(indexing handoffs: Handoffs) throws(MisnumberedHandoff)
+        where Handoffs.Index == Int {
+            // By position, not `for handoff in handoffs`: a copy of each handoff retains each of its strings.
+            for i in handoffs.indices {
+                guard TeamState.isHandoffID(handoffs[i].id, position: i) else {
+                    throw MisnumberedHandoff(position: i, id: handoffs[i].id)
+                }
+                if let campaign = handoffs[i].campaign { positions[campaign, default: []].append(i) }
+            }
+        }
+    }
+
+    /// The open ones among stored handoffs: all, by assignee, by marketer, and the pending by due time.
+    fileprivate struct OpenHandoffIndexes {
+        var positions: Set<Int> = []
+        var byAssignee: [String?: Set<Int>] = [:]
+        var byMarketer: [String: Set<Int>] = [:]
+        var byDue: [PendingDue] = []
+
+        init(_ handoffs: [Handoff]) {
+            for i in handoffs.indices where handoffs[i].status.isOpen {
+                positions.insert(i)
+                byAssignee[handoffs[i].assignee, default: []].insert(i)
+                byMarketer[handoffs[i].from, default: []].insert(i)
+                if handoffs[i].status == .pending { byDue.append(PendingDue(due: handoffs[i].firstTouchDue, position: i)) }
+            }
+            byDue.sort()  // once: inserting each in order moved half the list every time
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

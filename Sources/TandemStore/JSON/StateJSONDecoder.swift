@@ -323,20 +323,31 @@ extension TapeDecoder {
     /// The members of `TeamState`'s `Codable` form.
     private enum TeamStateKey: String, CodingKey { case campaigns, handoffs, meetings, sentNotices }
 
-    /// `TeamState.init(from:)`, but with the campaign search index (the slowest index to build) built on a
-    /// thread of its own while the handoffs are decoded and indexed. `StateJSONDecoderTests` checks that both
-    /// read the same state.
+    /// `TeamState.init(from:)`, but with the slow indexes built on threads of their own: the campaign search
+    /// index while the handoffs are decoded, the handoffs by campaign while the open ones are indexed.
+    /// `StateJSONDecoderTests` checks that both read the same state.
     fileprivate func decodeTeamState() throws -> TeamState {
         let c = try container(keyedBy: TeamStateKey.self)
         let campaigns = try c.decode([Campaign].self, forKey: .campaigns)
         let search = Background { CampaignSearchIndex(campaigns: campaigns) }
         defer { _ = search.value }  // never leaves the thread running
+        let handoffs = try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? []
         do {
-            return try TeamState(
-                campaigns: campaigns, handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [],
-                meetings: try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? [],
-                sentNotices: try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? [],
-                search: { search.value })
+            // The thread reads the handoffs through a pointer, not a copy of the array: a reference left with it
+            // would make the first handoff the journal adds copy all of them. It is joined before this returns.
+            return try handoffs.withUnsafeBufferPointer { stored in
+                nonisolated(unsafe) let stored = stored
+                let byCampaign = Background {
+                    Result { () throws(TeamState.MisnumberedHandoff) in try TeamState.HandoffsByCampaign(stored) }
+                }
+                defer { _ = byCampaign.value }
+                return try TeamState(
+                    campaigns: campaigns, handoffs: handoffs,
+                    meetings: try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? [],
+                    sentNotices: try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? [],
+                    search: { search.value },
+                    byCampaign: { _ throws(TeamState.MisnumberedHandoff) in try byCampaign.value.get() })
+            }
         } catch let error as TeamState.MisnumberedHandoff {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: c.codingPath + [TeamStateKey.handoffs], debugDescription: error.description))
