@@ -228,7 +228,10 @@ extension CommandHandler {
             return .reply(RichText.paragraph(.bold([.text(title)]), .text(": " + language.pick("none.", "keine."))))
         }
         var text = RichText.paragraph(.bold([.text(title)]), .text(" (\(count))"))
-        text.add(.bullets(newest.map { HandoffText.line(handoffs[$0], team: team, for: me, now: context.now) }))
+        // Through a buffer pointer, whose subscript lends an element: an array's copies it (every string retained).
+        text.add(.bullets(handoffs.withUnsafeBufferPointer { handoffs in
+            newest.map { HandoffText.line(handoffs[$0], team: team, for: me, now: context.now) }
+        }))
         if count > 30 { text.add(.text(language.pick("Showing the newest 30.", "Die neuesten 30."))) }
         return .reply(text)
     }

@@ -70,7 +70,8 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// Positions of the pending handoffs whose first touch was due before `now`, most overdue first: a view of
     /// the index, not a copy (a list shows 30 of thousands).
     public func overdueHandoffPositions(at now: Date) -> some RandomAccessCollection<Int> {
-        pendingByDue[..<Self.firstIndex(in: pendingByDue) { $0.due >= now }].lazy.map(\.position)
+        // A closure, not the key path `\.position`: applying a key path per element cost more than the rest.
+        pendingByDue[..<Self.firstIndex(in: pendingByDue) { $0.due >= now }].lazy.map { $0.position }
     }
 
     /// The first index of `sorted` whose element `isAtOrAfter` (a predicate false up to some index, true after).
