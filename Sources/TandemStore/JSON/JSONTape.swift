@@ -105,16 +105,14 @@ final class JSONTape {
     private static func parseDocument(
         _ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutablePointer<Token>, runs: Runs
     ) throws(SyntaxError) -> (count: Int, adopted: Int) {
-        var parser = Parser(bytes: bytes, at: 0, tokens: tokens, count: 0, limit: runs.limit(after: 0), runs: runs)
+        var parser = Parser(bytes: bytes, at: 0, tokens: tokens, count: 0, limit: runs.limit(beforeRun: 0), runs: runs)
         parser.skipWhitespace()
         try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.i == parser.end else { throw parser.error("unexpected text after the end of the JSON value") }
-        try parser.finishRuns()
+        parser.finishRuns()
         return (parser.count, parser.adopted)
     }
-
-    subscript(index: Int) -> Token { tokens[index] }
 }
 
 /// Memory for a tape's tokens, reserved once for the most tokens the document could hold, so it never grows
@@ -190,8 +188,9 @@ private final class Runs: Sendable {
 
     func firstToken(_ k: Int) -> Int { starts[k] / 2 + (k + 1) * Self.slack }
 
-    /// The index part `k` of the runs (or, past the last, the document) must not write: the next run's first.
-    func limit(after k: Int) -> Int { k < starts.count ? firstToken(k) : capacity }
+    /// The first index that the parts before run `k` must not write: run `k`'s first token, or the end of the
+    /// memory when there is no run `k`.
+    func limit(beforeRun k: Int) -> Int { k < starts.count ? firstToken(k) : capacity }
 
     /// Where runs begin: after a newline that follows a comma (and the whitespace after it), near the `parts`
     /// equal shares of the document. Empty when the document has no such newlines (compact JSON).
@@ -215,7 +214,7 @@ private final class Runs: Sendable {
 
     /// Parses run `k` on the calling thread and signals it has finished.
     func parse(_ k: Int, of bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutablePointer<JSONTape.Token>) {
-        var parser = Parser(bytes: bytes, at: starts[k], tokens: tokens, count: firstToken(k), limit: limit(after: k + 1), runs: nil)
+        var parser = Parser(bytes: bytes, at: starts[k], tokens: tokens, count: firstToken(k), limit: limit(beforeRun: k + 1), runs: nil)
         let run = parser.parseRun(until: k + 1 < starts.count ? starts[k + 1] : Int.max)
         results.withLock { $0[k] = run }
         finished[k].signal()
@@ -244,7 +243,7 @@ private struct Parser {
     var count: Int
     /// The index this parser must not write: where the next run's tokens begin, or the end of the memory.
     private var limit: Int
-    /// The first part's runs to adopt (nil for a run's own parser and for a document parsed on one thread).
+    /// The runs the first part may adopt (none when the document is parsed on one thread; nil in a run's own parser).
     let runs: Runs?
     /// The first part: the next run neither adopted nor given up, and where it starts (`Int.max`: none).
     private var run = 0
@@ -289,12 +288,12 @@ private struct Parser {
     private mutating func advanceRun() {
         guard let runs else { return }
         run += 1
-        limit = runs.limit(after: run)
+        limit = runs.limit(beforeRun: run)
         nextRunStart = run < runs.starts.count ? runs.starts[run] : Int.max
     }
 
     /// Waits for the runs not adopted (their threads must end before the tape is used).
-    mutating func finishRuns() throws(JSONTape.SyntaxError) {
+    mutating func finishRuns() {
         while let runs, run < runs.starts.count {
             _ = runs.wait(run)
             advanceRun()
