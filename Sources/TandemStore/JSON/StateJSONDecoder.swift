@@ -304,6 +304,9 @@ private struct TapeDecoder: Decoder, SingleValueDecodingContainer {
         if type == Date.self { return try storage.pointee.date(index) as! T }
         if type == Int.self { return try storage.pointee.integer(index, as: Int.self) as! T }
         if type == TeamState.self { return try decodeTeamState() as! T }
+        // Lists of text (a campaign has seven) without `Array`'s generic path: an existential container and a
+        // dynamic call per element.
+        if type == [String].self { return try stringArray() as! T }
         // The cast looks up a conformance: ask it only of long arrays.
         if storage.pointee.token(index).kind == .array, storage.pointee.token(index).length >= splittableMinimumCount,
             let splittable = type as? any SplittableArray.Type
@@ -320,6 +323,25 @@ private struct TapeDecoder: Decoder, SingleValueDecodingContainer {
 }
 
 extension TapeDecoder {
+    fileprivate func stringArray() throws -> [String] {
+        let tape = storage.pointee
+        guard tape.token(index).kind == .array else { throw tape.mismatch([String].self, at: index) }
+        var strings: [String] = []
+        strings.reserveCapacity(Int(tape.token(index).length))
+        var failure: (any Error)?
+        tape.forEachChild(of: index) { _, _, element in
+            do {
+                strings.append(try tape.stringValue(element))
+                return true
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        if let failure { throw failure }
+        return strings
+    }
+
     /// The members of `TeamState`'s `Codable` form.
     private enum TeamStateKey: String, CodingKey { case campaigns, handoffs, meetings, sentNotices }
 
