@@ -31,14 +31,32 @@ final class JSONTape {
         case `true`, `false`, null
     }
 
+    /// Twelve bytes: the kind shares a word with the length (a snapshot has millions of tokens, and each byte of
+    /// them is written, zeroed by the kernel first, and read again).
     struct Token {
         /// Offset of the value's first byte; for strings, of the first byte after the opening quote.
         var offset: UInt32
-        /// Byte length (scalars, strings without their quotes), or the count of members or elements.
-        var length: UInt32
         /// Index of the token after this value and everything in it.
         var next: UInt32
-        var kind: Kind
+        /// The kind in the top four bits, the length in the rest.
+        private var kindAndLength: UInt32
+
+        /// Lengths must stay below this (256 MiB); the parser refuses longer values.
+        static let lengthLimit = 1 << 28
+
+        init(offset: UInt32, length: UInt32, next: UInt32, kind: Kind) {
+            self.offset = offset
+            self.next = next
+            kindAndLength = UInt32(kind.rawValue) << 28 | length
+        }
+
+        var kind: Kind { Kind(rawValue: UInt8(kindAndLength >> 28))! }
+
+        /// Byte length (scalars, strings without their quotes), or the count of members or elements.
+        var length: UInt32 {
+            get { kindAndLength & 0x0FFF_FFFF }
+            set { kindAndLength = kindAndLength & 0xF000_0000 | newValue }
+        }
     }
 
     /// A syntax error: the byte offset where reading stopped and what was expected there.
@@ -336,9 +354,15 @@ private struct Parser {
         return count - 1
     }
 
-    private mutating func close(_ token: Int, count children: Int) {
-        tokens[token].length = UInt32(children)
+    private mutating func close(_ token: Int, count children: Int) throws(JSONTape.SyntaxError) {
+        tokens[token].length = try length(children)
         tokens[token].next = UInt32(count)
+    }
+
+    /// `n` as a token's length; a longer value (past 256 MiB, or as many elements) is refused.
+    private func length(_ n: Int) throws(JSONTape.SyntaxError) -> UInt32 {
+        guard n < JSONTape.Token.lengthLimit else { throw error("a value longer than 256 MiB (or with as many elements)") }
+        return UInt32(n)
     }
 
     private mutating func parseObject(depth: Int) throws(JSONTape.SyntaxError) {
@@ -346,7 +370,7 @@ private struct Parser {
         var count = 0
         if peek == UInt8(ascii: "}") {
             i += 1
-            return close(token, count: 0)
+            return try close(token, count: 0)
         }
         while true {
             guard peek == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
@@ -357,7 +381,7 @@ private struct Parser {
             skipWhitespace()
             try parseValue(depth: depth)
             count += 1
-            if try endOfItems(closedBy: UInt8(ascii: "}"), in: "an object") { return close(token, count: count) }
+            if try endOfItems(closedBy: UInt8(ascii: "}"), in: "an object") { return try close(token, count: count) }
         }
     }
 
@@ -382,7 +406,7 @@ private struct Parser {
         var count = 0
         if peek == UInt8(ascii: "]") {
             i += 1
-            return close(token, count: 0)
+            return try close(token, count: 0)
         }
         var previous = -1
         while true {
@@ -395,7 +419,7 @@ private struct Parser {
                 try parseValue(depth: depth)
                 count += 1
             }
-            if try endOfItems(closedBy: UInt8(ascii: "]"), in: "an array") { return close(token, count: count) }
+            if try endOfItems(closedBy: UInt8(ascii: "]"), in: "an array") { return try close(token, count: count) }
         }
     }
 
@@ -467,7 +491,7 @@ private struct Parser {
             case UInt8(ascii: "\""):
                 try append(
                     .init(
-                        offset: UInt32(start), length: UInt32(i - start), next: UInt32(count + 1),
+                        offset: UInt32(start), length: try length(i - start), next: UInt32(count + 1),
                         kind: escaped ? .escapedString : .plainString))
                 i += 1
                 return
@@ -570,7 +594,7 @@ private struct Parser {
         }
         try append(
             .init(
-                offset: UInt32(start), length: UInt32(i - start), next: UInt32(count + 1),
+                offset: UInt32(start), length: try length(i - start), next: UInt32(count + 1),
                 kind: integer ? .integer : .number))
     }
 
