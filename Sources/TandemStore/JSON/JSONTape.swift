@@ -50,7 +50,8 @@ final class JSONTape {
             kindAndLength = UInt32(kind.rawValue) << 28 | length
         }
 
-        var kind: Kind { Kind(rawValue: UInt8(kindAndLength >> 28))! }
+        /// Only `init` sets the top bits, from a `Kind`: they are always one.
+        var kind: Kind { unsafeBitCast(UInt8(kindAndLength >> 28), to: Kind.self) }
 
         /// Byte length (scalars, strings without their quotes), or the count of members or elements.
         var length: UInt32 {
