@@ -1,10 +1,10 @@
 import Foundation
 import Synchronization
 
-/// Work on both cores while the store loads (the bot answers nothing before): decoding a snapshot's long arrays
-/// and the journal's lines.
+/// Work on all cores while the store loads (the bot answers nothing before): parsing a snapshot in parts,
+/// decoding its long arrays and the journal's lines. Always on threads of its own, never Swift's cooperative pool.
 enum Parallel {
-    /// Parts worth making: one per core, at most four.
+    /// Threads worth running at once: one per core, at most four.
     static let cores = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Runs `body(part)` for every part at once, part 0 on the calling thread (the store's own, never Swift's
