@@ -13,6 +13,11 @@ public struct POSIXFileSystem: FileSystem {
     public func read(_ path: String) throws -> Data? {
         guard let (fd, size) = try Self.openForReading(path) else { return nil }
         defer { close(fd) }
+        return try Self.readAll(fd, size: size, path: path)
+    }
+
+    /// The rest of the open file `fd`, expected to be `size` bytes long.
+    private static func readAll(_ fd: Int32, size: Int, path: String) throws -> Data {
         // Read straight into a buffer of the file's size (a snapshot is 100 MB and more: growing a Data by
         // appending chunks copied it over and over); reading on past it catches a file that grew meanwhile.
         var data = Data(count: size + 1)
@@ -22,7 +27,7 @@ public struct POSIXFileSystem: FileSystem {
             let n = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Self.fail("reading", path)
+                throw fail("reading", path)
             }
             if n == 0 {
                 data.count = filled
@@ -39,7 +44,7 @@ public struct POSIXFileSystem: FileSystem {
         guard let (fd, size) = try Self.openForReading(path) else { return nil }
         defer { close(fd) }
         // Small files are cheaper to copy than to map.
-        guard size >= 1 << 20 else { return try read(path) }
+        guard size >= 1 << 20 else { return try Self.readAll(fd, size: size, path: path) }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED else {
             throw Self.fail("reading", path)
         }

@@ -106,22 +106,14 @@ struct CampaignSearchOracleTests {
         }
     }
 
-    /// How a brief's words were weighted before `words` skipped Foundation and split ids itself: Foundation's
-    /// folding, the id's hyphens replaced by spaces, a dictionary.
+    /// The brief's words weighted as the index weighs them (its one table of fields), but folded and split by
+    /// Foundation (which splits ids at their hyphens too) and kept in a dictionary: the reference for its own
+    /// folding and bookkeeping.
     static func foundationWeights(_ campaign: Campaign) -> [String: Double] {
         var weights: [String: Double] = [:]
-        func add(_ text: String?, _ weight: Double) {
-            guard let text else { return }
+        CampaignSearchIndex.forEachField(of: campaign) { text, weight in
             for word in TextFoldingTests.referenceWords(text) where weights[word, default: 0] < weight { weights[word] = weight }
         }
-        add(campaign.id.replacingOccurrences(of: "-", with: " "), 3)
-        add(campaign.name, 3)
-        campaign.tags.forEach { add($0, 2) }
-        add(campaign.segment, 1)
-        add(campaign.oneLiner, 1)
-        add(campaign.objective, 0.5)
-        campaign.keyMessages.forEach { add($0, 0.5) }
-        add(campaign.offer?.promoCode, 1)
         return weights
     }
 

@@ -65,11 +65,15 @@ public struct CampaignSearchIndex: Sendable, Equatable {
     /// Each word of each field of a brief with the weight of the field, repeats and all: `weightedWords` keeps
     /// the best weight of each word in a dictionary, indexing in the word's postings, hashing each word once.
     static func forEachWord(of campaign: Campaign, _ body: (String, Double) -> Void) {
+        forEachField(of: campaign) { text, weight in TextFolding.forEachWord(in: text) { body($0, weight) } }
+    }
+
+    /// The one table of what a brief's fields count for: id and name most, then tags, then the rest.
+    static func forEachField(of campaign: Campaign, _ body: (String, Double) -> Void) {
         func add(_ text: String?, _ weight: Double) {
-            guard let text else { return }
-            TextFolding.forEachWord(in: text) { body($0, weight) }
+            if let text { body(text, weight) }
         }
-        add(campaign.id, 3)  // `words` splits "spring-launch" at the hyphen
+        add(campaign.id, 3)  // words split "spring-launch" at the hyphen
         add(campaign.name, 3)
         campaign.tags.forEach { add($0, 2) }
         add(campaign.segment, 1)

@@ -8,18 +8,9 @@ public enum DateText {
     ]
 
     public static func day(_ d: Day, _ language: Language) -> String {
-        var text = ""
-        appendDay(d, language, to: &text)
-        return text
-    }
-
-    /// "30 Nov 2026" (English) or "30. Nov. 2026" (German), appended to `text`.
-    public static func appendDay(_ d: Day, _ language: Language, to text: inout String) {
-        text += String(d.day)
-        text += language == .de ? ". " : " "
-        text += language == .de ? monthsDE[d.month - 1] : monthsEN[d.month - 1]
-        text += " "
-        text += String(d.year)
+        language == .de
+            ? "\(d.day). \(monthsDE[d.month - 1]) \(d.year)"
+            : "\(d.day) \(monthsEN[d.month - 1]) \(d.year)"
     }
 
     /// "1 Mar – 30 Apr 2026", or an open range.

@@ -18,10 +18,6 @@ struct HandoffText {
         return .mention(id: id, name: team.member(id: id)?.name ?? id)
     }
 
-    /// "Tue 1 Dec, 11:00" in the reader's zone.
-    private static let weekdaysEN = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let weekdaysDE = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"]
-
     /// "Mon 30 Nov 2026, 09:05" in the reader's zone and language.
     static func time(_ date: Date, for reader: Member) -> String {
         var text = ""
@@ -29,7 +25,11 @@ struct HandoffText {
         return text
     }
 
-    private static let weekdayBytes = (en: weekdaysEN.map { Array($0.utf8) }, de: weekdaysDE.map { Array($0.utf8) })
+    /// Weekday abbreviations from Sunday and month names, as the UTF-8 `appendTime` writes.
+    private static let weekdayBytes = (
+        en: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map { Array($0.utf8) },
+        de: ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"].map { Array($0.utf8) }
+    )
     private static let monthBytes = (en: DateText.monthsEN.map { Array($0.utf8) }, de: DateText.monthsDE.map { Array($0.utf8) })
 
     /// `time(_:for:)` appended to `text`. Written as bytes into one new string: a list shows 30 times, and a
@@ -39,13 +39,8 @@ struct HandoffText {
         // the rest of a list line; no `String(format:)`, which goes through CFString.
         let wall = WallTime(date, in: reader.zone)
         let day = wall.day
-        guard (0...9999).contains(day.year) else {
-            text += (reader.language == .de ? weekdaysDE : weekdaysEN)[day.weekdayNumber % 7] + " "
-                + DateText.day(day, reader.language) + ", " + String(format: "%02d:%02d", wall.hour, wall.minute)
-            return
-        }
         let de = reader.language == .de
-        text += String(unsafeUninitializedCapacity: 32) { out in
+        text += String(unsafeUninitializedCapacity: 48) { out in
             var n = 0
             func put(_ bytes: [UInt8]) {
                 for byte in bytes {
@@ -73,7 +68,11 @@ struct HandoffText {
             put(UInt8(ascii: " "))
             put((de ? monthBytes.de : monthBytes.en)[day.month - 1])
             put(UInt8(ascii: " "))
-            put(day.year, digits: day.year < 10 ? 1 : day.year < 100 ? 2 : day.year < 1_000 ? 3 : 4)
+            if (0...9999).contains(day.year) {
+                put(day.year, digits: day.year < 10 ? 1 : day.year < 100 ? 2 : day.year < 1_000 ? 3 : 4)
+            } else {
+                put(Array(String(day.year).utf8))  // a date no one types, but one a file may hold
+            }
             put(UInt8(ascii: ","))
             put(UInt8(ascii: " "))
             put(wall.hour, digits: 2)
