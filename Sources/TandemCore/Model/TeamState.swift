@@ -71,18 +71,7 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// the index, not a copy (a list shows 30 of thousands).
     public func overdueHandoffPositions(at now: Date) -> some RandomAccessCollection<Int> {
         // A closure, not the key path `\.position`: applying a key path per element cost more than the rest.
-        pendingByDue[..<Self.firstIndex(in: pendingByDue) { $0.due >= now }].lazy.map { $0.position }
-    }
-
-    /// The first index of `sorted` whose element `isAtOrAfter` (a predicate false up to some index, true after).
-    private static func firstIndex(in sorted: [PendingDue], where isAtOrAfter: (PendingDue) -> Bool) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if isAtOrAfter(sorted[mid]) { high = mid } else { low = mid + 1 }
-        }
-        return low
+        pendingByDue[..<pendingByDue.partitioningIndex { $0.due >= now }].lazy.map { $0.position }
     }
 
     /// The id the next handoff gets.
@@ -202,7 +191,7 @@ public struct TeamState: Codable, Sendable, Equatable {
         }
         if let old, old.status == .pending {
             let entry = PendingDue(due: old.firstTouchDue, position: i)
-            let at = Self.firstIndex(in: pendingByDue) { $0 >= entry }
+            let at = pendingByDue.partitioningIndex { $0 >= entry }
             if at < pendingByDue.count, pendingByDue[at] == entry { pendingByDue.remove(at: at) }
         }
         if handoffs[i].status.isOpen {
@@ -211,7 +200,7 @@ public struct TeamState: Codable, Sendable, Equatable {
         }
         if handoffs[i].status == .pending {
             let entry = PendingDue(due: handoffs[i].firstTouchDue, position: i)
-            pendingByDue.insert(entry, at: Self.firstIndex(in: pendingByDue) { $0 >= entry })
+            pendingByDue.insert(entry, at: pendingByDue.partitioningIndex { $0 >= entry })
         }
     }
 

@@ -98,11 +98,6 @@ final class ReminderTimeline: Sendable {
 
     /// The index of the first reminder due at or after `date`.
     private static func firstIndex(in reminders: [DueNotice], notBefore date: Date) -> Int {
-        var low = 0, high = reminders.count
-        while low < high {
-            let mid = (low + high) / 2
-            if reminders[mid].at < date { low = mid + 1 } else { high = mid }
-        }
-        return low
+        reminders.partitioningIndex { $0.at >= date }
     }
 }

@@ -199,12 +199,8 @@ public struct CampaignSearchIndex: Sendable, Equatable {
     private mutating func insertTypoCandidate(_ word: String) {
         let candidate = TypoCandidate(word)
         while typoCandidates.count <= candidate.scalars.count { typoCandidates.append([]) }
-        var low = 0, high = typoCandidates[candidate.scalars.count].count
-        while low < high {
-            let mid = (low + high) / 2
-            if typoCandidates[candidate.scalars.count][mid].word < word { low = mid + 1 } else { high = mid }
-        }
-        typoCandidates[candidate.scalars.count].insert(candidate, at: low)
+        let at = typoCandidates[candidate.scalars.count].partitioningIndex { $0.word >= word }
+        typoCandidates[candidate.scalars.count].insert(candidate, at: at)
     }
 
     /// For words coming in sorted order only.
@@ -215,12 +211,7 @@ public struct CampaignSearchIndex: Sendable, Equatable {
     }
 
     private func lowerBound(of word: String) -> Int {
-        var low = 0, high = vocabulary.count
-        while low < high {
-            let mid = (low + high) / 2
-            if vocabulary[mid] < word { low = mid + 1 } else { high = mid }
-        }
-        return low
+        vocabulary.partitioningIndex { $0 >= word }
     }
 
     private func prefixed(by prefix: String) -> ArraySlice<String> {
@@ -252,11 +243,6 @@ extension [CampaignSearchIndex.Posting] {
 
     /// Where `position` is or would go.
     private func slot(of position: Int) -> Int {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if self[mid].position < position { low = mid + 1 } else { high = mid }
-        }
-        return low
+        partitioningIndex { $0.position >= position }
     }
 }
