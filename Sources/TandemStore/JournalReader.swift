@@ -164,7 +164,7 @@ struct JournalReader {
     /// - Parameter line: the journal line `data` is; nil for a whole file, whose errors name their own line.
     private static func decodeVersioned<T: Decodable>(_ type: T.Type, from data: Data, path: String, line: Int?) throws -> T {
         do {
-            return try StateJSONDecoder.withDocument(data) { document in
+            return try StateJSONDecoder.withDocument(data, overrides: StateLoading.overrides) { document in
                 let version = try document.decode(VersionProbe.self).version ?? 0
                 guard version <= SchemaVersion.current, version >= 0 else {
                     throw StoreError(.unsupportedVersion(version, line: line), path: path)

@@ -42,16 +42,27 @@ enum Parallel {
 }
 
 /// Work started on a thread of its own (never Swift's cooperative pool) whose result is collected later.
+///
+/// The work, and whatever it captured, is released before its result can be read: a caller that lent it an
+/// array holds the only reference again once it has the value (so the array's next append does not copy it).
 final class Background<Value: Sendable>: Sendable {
     private let finished = DispatchSemaphore(value: 0)
+    private let work: Mutex<(@Sendable () -> Value)?>
     private let result = Mutex<Value?>(nil)
 
     init(_ work: @escaping @Sendable () -> Value) {
+        self.work = Mutex(work)
         Thread { [self] in
-            let value = work()
+            let value = runWork()
             result.withLock { $0 = value }
             finished.signal()
         }.start()
+    }
+
+    /// Takes the work out and runs it; it is released when this returns.
+    private func runWork() -> Value {
+        let work = self.work.withLock { $0.take() }!
+        return work()
     }
 
     /// The result, waiting for it.

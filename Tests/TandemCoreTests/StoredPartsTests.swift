@@ -4,7 +4,7 @@ import Testing
 @testable import TandemCore
 
 /// What loading a snapshot relies on in the core: days read from text, handoff ids checked against positions,
-/// and a state rebuilt from its stored parts exactly as the events would build it.
+/// and a state rebuilt from its stored records exactly as the events would build it.
 struct StoredPartsTests {
     @Test(arguments: [
         ("2026-11-30", Day(year: 2026, month: 11, day: 30)),
@@ -39,14 +39,10 @@ struct StoredPartsTests {
         return talk.state
     }
 
-    @Test func aStateFromItsPartsIsTheStateItsEventsBuild() throws {
+    @Test func aStateFromItsRecordsIsTheStateItsEventsBuild() throws {
         let built = Self.workedState()
         #expect(Set(built.handoffs.map(\.status)).count >= 3)
-        let restored = try TeamState(
-            campaigns: built.campaigns, handoffs: built.handoffs, meetings: built.meetings,
-            sentNotices: built.sentNotices, search: { CampaignSearchIndex(campaigns: built.campaigns) },
-            byCampaign: { handoffs throws(TeamState.MisnumberedHandoff) in try .init(handoffs) })
-        #expect(restored == built)
+        #expect(try TeamState(built.records) == built)
     }
 
     /// Campaigns with the same id are merged (the last one wins, as on `campaign update`), and the search index
@@ -54,22 +50,20 @@ struct StoredPartsTests {
     @Test func campaignsWithOneIdAreMergedAndIndexedOnce() throws {
         let first = Campaign(id: "spring", name: "Spring roadshow")
         let second = Campaign(id: "SPRING", name: "Frühling webinar")
-        var handedOver = false
-        let state = try TeamState(
-            campaigns: [first, second], handoffs: [], meetings: [], sentNotices: [],
-            search: { handedOver = true; return CampaignSearchIndex(campaigns: [first, second]) },
-            byCampaign: { handoffs throws(TeamState.MisnumberedHandoff) in try .init(handoffs) })
-        #expect(!handedOver)
+        let records = TeamState.Records(campaigns: [first, second])
+        let indexes = TeamState.Indexes(
+            search: CampaignSearchIndex(campaigns: [first, second]), byCampaign: try .init([]), open: .init([]))
+        let state = TeamState(records, indexes: indexes)
         #expect(state.campaigns.map(\.name) == ["Frühling webinar"])
         #expect(state == TeamState(campaigns: [first, second]))
+        #expect(try TeamState(records) == state)
     }
 
     @Test func aHandoffOutOfPlaceIsNamed() {
         let handoffs = Self.workedState().handoffs
-        #expect(throws: TeamState.MisnumberedHandoff.self) {
-            try TeamState(
-                campaigns: [], handoffs: [handoffs[0], handoffs[2]], meetings: [], sentNotices: [], search: { .init() },
-                byCampaign: { handoffs throws(TeamState.MisnumberedHandoff) in try .init(handoffs) })
+        let error = #expect(throws: TeamState.MisnumberedHandoff.self) {
+            try TeamState(TeamState.Records(handoffs: [handoffs[0], handoffs[2]]))
         }
+        #expect(error?.description == "handoff 2 has the id H-3, not H-2")
     }
 }

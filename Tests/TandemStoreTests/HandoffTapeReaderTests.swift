@@ -59,8 +59,9 @@ struct HandoffTapeReaderTests {
         #expect(codable == (try StoreFixtures.decoder.decode([Handoff].self, from: data)))
     }
 
-    /// What the store never writes is left to Codable (which reads it or names the problem); unknown keys are
-    /// skipped as Codable skips them; nulls read as absent.
+    /// What the store never writes is left to Codable (which reads it or names the problem), keys the model does
+    /// not know among them; nulls read as absent. Either way, a long array (read by the reader where it can) reads
+    /// as Foundation reads it, or fails where it fails.
     @Test(arguments: [
         (#"{"id":"H-1"}"#, false),
         (#""H-1""#, false),
@@ -68,7 +69,7 @@ struct HandoffTapeReaderTests {
         (#"REPLACE{"score":"12"}"#, false),
         (#"REPLACE{"createdAt":"yesterday"}"#, false),
         (#"REPLACE{"history":[{"status":"pending"}]}"#, false),
-        (#"REPLACE{"unknownKey":[1,{"x":2}]}"#, true),
+        (#"REPLACE{"unknownKey":[1,{"x":2}]}"#, false),
         (#"REPLACE{"trigger":null,"note":null}"#, true),
         (#"REPLACE{"n\u006fte":"escaped key"}"#, false),
     ])
@@ -85,18 +86,9 @@ struct HandoffTapeReaderTests {
         }
         let direct = try Self.readDirectly(Data("[\(text)]".utf8))
         #expect((direct[0] != nil) == reads)
-        if reads {
-            let codable = try StoreFixtures.decoder.decode([Handoff].self, from: Data("[\(text)]".utf8))
-            #expect(direct[0] == codable[0])
-        }
-    }
-
-    /// A new stored property of Handoff (or of its parts) must be taught to the reader: this counts them.
-    @Test func theReaderKnowsEveryStoredProperty() {
-        let handoff = Self.variedHandoffs()[0]
-        #expect(Mirror(reflecting: handoff).children.count == 16)
-        #expect(Mirror(reflecting: handoff.contact).children.count == 6)
-        #expect(Mirror(reflecting: handoff.company).children.count == 6)
-        #expect(Mirror(reflecting: handoff.history[0]).children.count == 6)
+        let long = Data(("[" + Array(repeating: text, count: 4_096).joined(separator: ",") + "]").utf8)
+        let foundation = try? StoreFixtures.decoder.decode([Handoff].self, from: long)
+        #expect((try? StateJSONDecoder.decode([Handoff].self, from: long)) == foundation)
+        if reads { #expect(direct[0] == foundation?[0]) }
     }
 }

@@ -38,6 +38,10 @@ public struct Handoff: Codable, Sendable, Equatable, Identifiable {
             self.consent = consent
             self.language = language
         }
+
+        /// The stored keys, one per property: declared, not synthesized, so that the store's direct reader
+        /// (`HandoffTapeReader`) switches over the same list and cannot miss one.
+        package enum CodingKeys: String, CodingKey, CaseIterable { case name, title, email, phone, consent, language }
     }
 
     public struct Company: Codable, Sendable, Equatable {
@@ -60,6 +64,9 @@ public struct Handoff: Codable, Sendable, Equatable, Identifiable {
             self.region = region
             self.fitGrade = fitGrade
         }
+
+        /// The stored keys, one per property (see `Handoff.CodingKeys`).
+        package enum CodingKeys: String, CodingKey, CaseIterable { case name, domain, industry, size, region, fitGrade }
     }
 
     /// One step in the handoff's life: who did what, when, and why.
@@ -80,6 +87,9 @@ public struct Handoff: Codable, Sendable, Equatable, Identifiable {
             self.note = note
             self.assignee = assignee
         }
+
+        /// The stored keys, one per property (see `Handoff.CodingKeys`).
+        package enum CodingKeys: String, CodingKey, CaseIterable { case status, actor, at, reason, note, assignee }
     }
 
     /// "H-42".
@@ -103,6 +113,14 @@ public struct Handoff: Codable, Sendable, Equatable, Identifiable {
     public var declinedBy: [String]
     public var revisit: Day?
     public var history: [Transition]
+
+    /// The stored keys, one per property: declared, not synthesized, so that the store's direct reader
+    /// (`HandoffTapeReader`) switches over the same list, and a key added here must be read there too. A property
+    /// left out of the list would not be stored at all: `StateFormatTests` sets every property and reads it back.
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, contact, company, score, trigger, campaign, note, priority, from, assignee, createdAt, firstTouchDue,
+            status, declinedBy, revisit, history
+    }
 
     public init(
         id: String, contact: Contact, company: Company = Company(), score: Int? = nil, trigger: String? = nil,

@@ -72,7 +72,7 @@ public struct HandoffStep: Codable, Sendable, Equatable {
 }
 
 extension DomainEvent: Codable {
-    private enum Kind: String, Codable {
+    private enum Kind: String, Codable, CaseIterable {
         case campaignCreated, campaignUpdated, salesNoteAdded, campaignArchived, leadHandedOff, handoffAccepted,
             handoffRejected, handoffWon, handoffLost, handoffRecycled, handoffReassigned, meetingScheduled,
             meetingSkipped, meetingCancelled, agendaItemAdded, agendaItemDone, noticeSent

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Members are not part of it: they come from the configuration, which the admin owns. The indexes are
 /// derived from the events and never encoded.
-public struct TeamState: Codable, Sendable, Equatable {
+public struct TeamState: Sendable, Equatable {
     /// Campaigns in the order they were created.
     public private(set) var campaigns: [Campaign] = []
     private var campaignIndex: [String: Int] = [:]
@@ -24,7 +24,7 @@ public struct TeamState: Codable, Sendable, Equatable {
     /// are a prefix, found by binary search instead of by reading every open handoff.
     private var pendingByDue: [PendingDue] = []
 
-    fileprivate struct PendingDue: Comparable {
+    struct PendingDue: Comparable {
         var due: Date
         var position: Int
         static func < (a: Self, b: Self) -> Bool { (a.due, a.position) < (b.due, b.position) }
@@ -37,10 +37,34 @@ public struct TeamState: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// A state of these campaigns (the last of those with one id wins) and new handoffs, as the events that
+    /// created them would build it.
     public init(campaigns: [Campaign], handoffs: [Handoff] = []) {
         for campaign in campaigns { upsert(campaign, indexing: false) }
         campaignSearch = CampaignSearchIndex(campaigns: self.campaigns)  // in bulk: one sort of the vocabulary
         for handoff in handoffs { apply(.leadHandedOff(handoff)) }
+    }
+
+    /// The state its stored records describe, with indexes built from exactly these records (see `Indexes`):
+    /// nothing is replayed, the handoffs carry their status already.
+    package init(_ records: Records, indexes: Indexes) {
+        for campaign in records.campaigns { upsert(campaign, indexing: false) }
+        handoffs = records.handoffs
+        openHandoffs = indexes.open.positions
+        openByAssignee = indexes.open.byAssignee
+        openByMarketer = indexes.open.byMarketer
+        pendingByDue = indexes.open.byDue
+        handoffsByCampaign = indexes.byCampaign.positions
+        meetings = records.meetings
+        sentNotices = records.sentNotices
+        // Campaigns with one id (never written by Tandem) were merged: the index is of what is left.
+        campaignSearch =
+            campaigns.count == records.campaigns.count ? indexes.search : CampaignSearchIndex(campaigns: campaigns)
+    }
+
+    /// What is stored of this state: the records, without the indexes.
+    public var records: Records {
+        Records(campaigns: campaigns, handoffs: handoffs, meetings: meetings, sentNotices: sentNotices)
     }
 
     public func campaign(id: String) -> Campaign? {
@@ -79,20 +103,6 @@ public struct TeamState: Codable, Sendable, Equatable {
 
     /// `H-n` is at position n - 1.
     static func handoffID(position: Int) -> String { "H-\(position + 1)" }
-
-    /// Whether `id` is `handoffID(position:)`, without making that string (a snapshot checks 100,000).
-    static func isHandoffID(_ id: String, position: Int) -> Bool {
-        var id = id
-        return id.withUTF8 { utf8 in
-            guard utf8.count > 2, utf8[0] == UInt8(ascii: "H"), utf8[1] == UInt8(ascii: "-") else { return false }
-            var expected = position + 1
-            for digit in utf8[2...].reversed() {
-                guard expected > 0, digit == UInt8(ascii: "0") + UInt8(expected % 10) else { return false }
-                expected /= 10
-            }
-            return expected == 0
-        }
-    }
 
     func handoffPosition(_ id: String) -> Int? {
         let digits = id.uppercased().hasPrefix("H-") ? id.dropFirst(2) : Substring(id)
@@ -241,107 +251,5 @@ public struct TeamState: Codable, Sendable, Equatable {
                 status: status, actor: step.by, at: step.at, reason: step.reason, note: step.note,
                 assignee: status == .pending ? step.assignee : nil))
         return handoff
-    }
-
-    private enum CodingKeys: String, CodingKey { case campaigns, handoffs, meetings, sentNotices }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let campaigns = try c.decode([Campaign].self, forKey: .campaigns)
-        do {
-            try self.init(
-                campaigns: campaigns, handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [],
-                meetings: try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? [],
-                sentNotices: try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? [],
-                search: { CampaignSearchIndex(campaigns: campaigns) },
-                byCampaign: { handoffs throws(MisnumberedHandoff) in try HandoffsByCampaign(handoffs) })
-        } catch let error as MisnumberedHandoff {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: c.codingPath + [CodingKeys.handoffs], debugDescription: error.description))
-        }
-    }
-
-    /// A handoff whose id is not its position (`H-n` at n - 1): lists built on it would answer for the wrong lead.
-    public struct MisnumberedHandoff: Error, CustomStringConvertible {
-        public var position: Int
-        public var id: String
-        public var description: String { "handoff \(position + 1) has the id \(id), not H-\(position + 1)" }
-    }
-
-    /// The state stored parts describe (a snapshot's), its indexes built in one pass each: decoded handoffs
-    /// carry their status already, so nothing is replayed.
-    ///
-    /// The slow parts come from the caller, asked for last, so that a loader can build them on other cores while
-    /// it decodes and indexes the rest (`init(from:)` builds them in place):
-    /// - Parameter search: the campaign search index of `campaigns`.
-    /// - Parameter byCampaign: `HandoffsByCampaign(handoffs)`, which also checks the handoffs' ids.
-    public init(
-        campaigns: [Campaign], handoffs: [Handoff], meetings: [Meeting], sentNotices: Set<String>,
-        search: () -> CampaignSearchIndex,
-        byCampaign: ([Handoff]) throws(MisnumberedHandoff) -> HandoffsByCampaign
-    ) throws(MisnumberedHandoff) {
-        for campaign in campaigns { upsert(campaign, indexing: false) }
-        self.handoffs = handoffs
-        let open = OpenHandoffIndexes(handoffs)
-        openHandoffs = open.positions
-        openByAssignee = open.byAssignee
-        openByMarketer = open.byMarketer
-        pendingByDue = open.byDue
-        handoffsByCampaign = try byCampaign(handoffs).positions
-        self.meetings = meetings
-        self.sentNotices = sentNotices
-        // Campaigns with the same id (never written by Tandem) were merged: index what is left instead.
-        campaignSearch = self.campaigns.count == campaigns.count ? search() : CampaignSearchIndex(campaigns: self.campaigns)
-    }
-
-    /// Stored handoffs by campaign, the positions of each campaign's oldest first. Building it checks that each
-    /// handoff's id is its position.
-    public struct HandoffsByCampaign: Sendable {
-        fileprivate var positions: [String: [Int]] = [:]
-
-        public init(_ handoffs: [Handoff]) throws(MisnumberedHandoff) { try self.init(indexing: handoffs) }
-
-        /// For a loader that reads the array on another thread without holding a reference to it.
-        public init(_ handoffs: UnsafeBufferPointer<Handoff>) throws(MisnumberedHandoff) {
-            try self.init(indexing: handoffs)
-        }
-
-        /// Generic only inside this module, where it is specialized: unspecialized, reading an element copied it.
-        private init<Handoffs: RandomAccessCollection<Handoff>>(indexing handoffs: Handoffs) throws(MisnumberedHandoff)
-        where Handoffs.Index == Int {
-            // By position, not `for handoff in handoffs`: a copy of each handoff retains each of its strings.
-            for i in handoffs.indices {
-                guard TeamState.isHandoffID(handoffs[i].id, position: i) else {
-                    throw MisnumberedHandoff(position: i, id: handoffs[i].id)
-                }
-                if let campaign = handoffs[i].campaign { positions[campaign, default: []].append(i) }
-            }
-        }
-    }
-
-    /// The open ones among stored handoffs: all, by assignee, by marketer, and the pending by due time.
-    fileprivate struct OpenHandoffIndexes {
-        var positions: Set<Int> = []
-        var byAssignee: [String?: Set<Int>] = [:]
-        var byMarketer: [String: Set<Int>] = [:]
-        var byDue: [PendingDue] = []
-
-        init(_ handoffs: [Handoff]) {
-            for i in handoffs.indices where handoffs[i].status.isOpen {
-                positions.insert(i)
-                byAssignee[handoffs[i].assignee, default: []].insert(i)
-                byMarketer[handoffs[i].from, default: []].insert(i)
-                if handoffs[i].status == .pending { byDue.append(PendingDue(due: handoffs[i].firstTouchDue, position: i)) }
-            }
-            byDue.sort()  // once: inserting each in order moved half the list every time
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(campaigns, forKey: .campaigns)
-        try c.encode(handoffs, forKey: .handoffs)
-        try c.encode(meetings, forKey: .meetings)
-        try c.encode(sentNotices.sorted(), forKey: .sentNotices)
     }
 }
