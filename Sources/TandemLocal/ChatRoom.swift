@@ -80,7 +80,7 @@ actor ChatRoom {
             throw .unknownThread(thread)
         }
         let username = draft.username.flatMap { $0.isEmpty ? nil : $0 }
-        let message = ChatMessage(
+        let message = LoggedMessage(
             id: log.nextID,
             channelID: channelID,
             senderID: sender.id,
@@ -116,7 +116,7 @@ actor ChatRoom {
     func updates(for participantID: String, after: Int?, limit: Int, includeOwn: Bool = false) -> UpdateBatch {
         guard let after else { return UpdateBatch(messages: [], cursor: log.latestID) }
         let start = after > log.latestID ? 0 : after
-        var messages: [ChatMessage] = []
+        var messages: [LoggedMessage] = []
         for message in log.messages(after: start) where isVisible(message, to: participantID, includeOwn: includeOwn) {
             messages.append(message)
             if messages.count >= limit { break }
@@ -166,7 +166,7 @@ actor ChatRoom {
     }
 
     /// Whether `participantID` should receive `message`: not their own (unless asked), and in a channel they see.
-    private func isVisible(_ message: ChatMessage, to participantID: String, includeOwn: Bool) -> Bool {
+    private func isVisible(_ message: LoggedMessage, to participantID: String, includeOwn: Bool) -> Bool {
         (includeOwn || message.senderID != participantID) && directory.canSee(participantID, channelID: message.channelID)
     }
 }

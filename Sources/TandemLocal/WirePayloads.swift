@@ -83,7 +83,7 @@ struct ErrorPayload: Codable, Equatable {
 // MARK: - From the model
 
 extension UpdatePayload {
-    init(_ message: ChatMessage) {
+    init(_ message: LoggedMessage) {
         self.init(
             id: String(message.id),
             channel: message.channelID,

@@ -1,7 +1,9 @@
 import Foundation
 
-/// One message as the local endpoint keeps it in memory.
-struct ChatMessage: Sendable, Equatable {
+/// One message as the local endpoint keeps it in its ``MessageLog``: a posted message with its sender and time.
+///
+/// Not `TandemCore.ChatMessage`, which is what a transport hands the bot; this one never leaves TandemLocal.
+struct LoggedMessage: Sendable, Equatable {
     /// Increasing from 1; rendered as a string on the wire and used as the cursor.
     let id: Int
     let channelID: String
@@ -43,7 +45,7 @@ struct MessageDraft: Sendable, Equatable {
 
 /// The answer to an updates request: the messages for the caller and the cursor to send next.
 struct UpdateBatch: Sendable, Equatable {
-    var messages: [ChatMessage]
+    var messages: [LoggedMessage]
     /// The id of the last message handed to the caller, or the cursor it came with.
     var cursor: Int
 }
