@@ -24,6 +24,8 @@ let package = Package(
         ),
         .target(name: "TandemCore"),
         .target(name: "TandemStore", dependencies: ["TandemCore"]),
+        // The webhook chat protocol v1: its payloads and their documentation, shared by client and server.
+        .target(name: "TandemProtocol"),
         .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore"]),
         .target(name: "TandemLocal", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
         .target(
@@ -54,6 +56,7 @@ let package = Package(
             name: "TandemChatTests",
             dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
+        .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol"]),
         .testTarget(
             name: "TandemLocalTests",
             dependencies: ["TandemLocal", .product(name: "FlyingFox", package: "FlyingFox")]
