@@ -26,8 +26,11 @@ let package = Package(
         .target(name: "TandemStore", dependencies: ["TandemCore"]),
         // The webhook chat protocol v1: its payloads and their documentation, shared by client and server.
         .target(name: "TandemProtocol"),
-        .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore"]),
-        .target(name: "TandemLocal", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore", "TandemProtocol"]),
+        .target(
+            name: "TandemLocal",
+            dependencies: ["TandemProtocol", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .target(
             name: "TandemRuntime",
             dependencies: [
@@ -59,12 +62,13 @@ let package = Package(
         .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol"]),
         .testTarget(
             name: "TandemLocalTests",
-            dependencies: ["TandemLocal", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["TandemLocal", "TandemProtocol", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .testTarget(
             name: "TandemRuntimeTests",
             dependencies: [
-                "TandemRuntime", "TandemLocal", "TandemChat", "TandemStore", "TandemCore", "TandemTesting", "tandem",
+                "TandemRuntime", "TandemLocal", "TandemChat", "TandemProtocol", "TandemStore", "TandemCore", "TandemTesting",
+                "tandem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

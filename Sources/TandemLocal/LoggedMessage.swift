@@ -18,31 +18,6 @@ struct LoggedMessage: Sendable, Equatable {
     let idempotencyKey: String?
 }
 
-/// What a participant asks to post; the HTTP layer decodes it from `POST /messages`.
-struct MessageDraft: Sendable, Equatable {
-    /// The channel id; `nil` means the default channel (Slack incoming-webhook style posts).
-    var channel: String?
-    var text: String
-    var thread: String?
-    /// A display-name override, honoured for bots only so the web page cannot impersonate people.
-    var username: String?
-    var idempotencyKey: String?
-
-    init(
-        channel: String? = nil,
-        text: String,
-        thread: String? = nil,
-        username: String? = nil,
-        idempotencyKey: String? = nil
-    ) {
-        self.channel = channel
-        self.text = text
-        self.thread = thread
-        self.username = username
-        self.idempotencyKey = idempotencyKey
-    }
-}
-
 /// The answer to an updates request: the messages for the caller and the cursor to send next.
 struct UpdateBatch: Sendable, Equatable {
     var messages: [LoggedMessage]
@@ -53,6 +28,7 @@ struct UpdateBatch: Sendable, Equatable {
 /// Why a post was refused; each case maps to a `400` with ``message``.
 enum ChatRoomError: Error, Equatable {
     case unknownChannel(String)
+    case missingText
     case emptyText
     case unknownThread(String)
 
@@ -60,6 +36,8 @@ enum ChatRoomError: Error, Equatable {
         switch self {
         case .unknownChannel(let id):
             "unknown channel \"\(id)\": GET /channels lists the channels you can post to"
+        case .missingText:
+            "text is required"
         case .emptyText:
             "text must not be empty"
         case .unknownThread(let id):
