@@ -86,17 +86,25 @@ public final class WebhookTransport: ChatTransport {
         }
         if (200..<300).contains(response.status) { return response }
         let what = "\(request.method) \(configuration.baseURL)\(request.url.dropFirst(configuration.baseURL.count).prefix { $0 != "?" })"
+        let reason = Self.reason(in: response, redactedBy: Redactor(request: request))
         switch response.status {
         case 401, 403:
-            throw TransportError(.unauthorized, "\(what): the token was refused (\(response.status)); check the bot's token")
+            throw TransportError(.unauthorized, "\(what): the token was refused (\(response.status)\(reason)); check the bot's token")
         case 429:
             let wait = response.header("Retry-After").flatMap(Double.init) ?? 5
             throw TransportError(.rateLimited(retryAfter: wait), "\(what): rate limited, retry after \(wait) s")
         case 500...:
-            throw TransportError(.transient, "\(what): server error \(response.status)")
+            throw TransportError(.transient, "\(what): server error \(response.status)\(reason)")
         default:
-            throw TransportError(.rejected(status: response.status), "\(what): refused with \(response.status)")
+            throw TransportError(.rejected(status: response.status), "\(what): refused with \(response.status)\(reason)")
         }
+    }
+
+    /// `: ` and the server's ``ErrorBody`` sentence, for the log: "refused with 400: text must not be empty" says
+    /// what to fix. Masked like everything else about the request, in case a bridge echoes the token.
+    private static func reason(in response: HTTPClientResponse, redactedBy redactor: Redactor) -> String {
+        guard let body = try? JSONDecoder().decode(ErrorBody.self, from: response.body) else { return "" }
+        return ": " + redactor.mask(body.error)
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPClientResponse) throws -> T {
