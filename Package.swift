@@ -59,10 +59,12 @@ let package = Package(
             name: "TandemChatTests",
             dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
-        .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol"]),
+        .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol", "TandemTesting"]),
         .testTarget(
             name: "TandemLocalTests",
-            dependencies: ["TandemLocal", "TandemProtocol", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: [
+                "TandemLocal", "TandemProtocol", "TandemTesting", .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
         ),
         .testTarget(
             name: "TandemRuntimeTests",
