@@ -32,7 +32,8 @@ public struct UpdatesRequest: Sendable, Equatable {
     public var query: String {
         var query = "\(Parameter.timeout.rawValue)=\(timeout)&\(Parameter.limit.rawValue)=\(limit)"
         if let after {
-            query += "&\(Parameter.after.rawValue)=" + (after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            let encoded = after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            query += "&\(Parameter.after.rawValue)=\(encoded)"
         }
         return query
     }

@@ -72,7 +72,8 @@ struct ArticleExampleTests {
 
     @Test func theExampleShowsEveryPayloadAndEveryCall() throws {
         let examples = try Self.examples()
-        #expect(Set(examples.map(\.typeName)) == ["NewMessage", "PostedMessage", "UpdatesPage", "ChannelList", "ErrorBody"])
+        let payloads: Set = ["NewMessage", "PostedMessage", "UpdatesPage", "ChannelList", "ErrorBody"]
+        #expect(Set(examples.map(\.typeName)) == payloads)
         let calls = try ProtocolArticle.load().exchanges.map { "\($0.request.method) \($0.request.path)" }
         #expect(Set(calls) == Set(Route.allCases.map { "\($0.method) \($0.path)" }))
     }
@@ -92,7 +93,9 @@ struct ArticleExampleTests {
         var documented: [String: Int] = [:]
         for line in try ProtocolArticle.load().text.split(separator: "\n") where line.hasPrefix("|") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let symbol = cells.firstIndex(where: { $0.hasPrefix("``ProtocolLimits/") }), symbol > 0 else { continue }
+            guard let symbol = cells.firstIndex(where: { $0.hasPrefix("``ProtocolLimits/") }), symbol > 0 else {
+                continue
+            }
             let name = cells[symbol].dropFirst("``ProtocolLimits/".count).prefix { $0 != "`" }
             let digits = cells[symbol - 1].filter(\.isNumber)
             documented[String(name)] = Int(digits)

@@ -119,7 +119,8 @@ public struct ProtocolArticle: Sendable {
             guard block.language == "http", let requestLine = block.lines.first,
                 case let (method, target)? = requestParts(requestLine)
             else {
-                throw FormatError(description: "expected an http request, found \(block.language): \(block.lines.first ?? "")")
+                let first = block.lines.first ?? ""
+                throw FormatError(description: "expected an http request, found \(block.language): \(first)")
             }
             let request = Request(method: method, target: target, headers: headers(block.lines), body: body())
             guard index < blocks.count, blocks[index].language == "http", let statusLine = blocks[index].lines.first,
@@ -129,8 +130,8 @@ public struct ProtocolArticle: Sendable {
             }
             let answer = blocks[index]
             index += 1
-            exchanges.append(
-                Exchange(request: request, response: Response(status: status, headers: headers(answer.lines), body: body())))
+            let response = Response(status: status, headers: headers(answer.lines), body: body())
+            exchanges.append(Exchange(request: request, response: response))
         }
         return exchanges
     }
