@@ -24,8 +24,13 @@ let package = Package(
         ),
         .target(name: "TandemCore"),
         .target(name: "TandemStore", dependencies: ["TandemCore"]),
-        .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore"]),
-        .target(name: "TandemLocal", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        // The webhook chat protocol v1: its payloads and their documentation, shared by client and server.
+        .target(name: "TandemProtocol"),
+        .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore", "TandemProtocol"]),
+        .target(
+            name: "TandemLocal",
+            dependencies: ["TandemProtocol", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .target(
             name: "TandemRuntime",
             dependencies: [
@@ -54,14 +59,18 @@ let package = Package(
             name: "TandemChatTests",
             dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
+        .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol", "TandemTesting"]),
         .testTarget(
             name: "TandemLocalTests",
-            dependencies: ["TandemLocal", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: [
+                "TandemLocal", "TandemProtocol", "TandemTesting", .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
         ),
         .testTarget(
             name: "TandemRuntimeTests",
             dependencies: [
-                "TandemRuntime", "TandemLocal", "TandemChat", "TandemStore", "TandemCore", "TandemTesting", "tandem",
+                "TandemRuntime", "TandemLocal", "TandemChat", "TandemProtocol", "TandemStore", "TandemCore", "TandemTesting",
+                "tandem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import TandemProtocol
 
 /// Maps HTTP requests onto the ``ChatRoom``: the thin FlyingFox layer of the local endpoint.
 ///
@@ -15,13 +16,13 @@ struct ChatRequestHandler: HTTPHandler {
     let maxLongPollSeconds: Int
 
     /// The one method each path answers; any other method gets `405`.
-    private static let routes: [String: HTTPMethod] = [
-        "/": .GET,
-        "/local/participants": .GET,
-        "/updates": .GET,
-        "/messages": .POST,
-        "/channels": .GET,
-    ]
+    private static let routes: [String: HTTPMethod] = {
+        var routes: [String: HTTPMethod] = ["/": .GET, "/local/participants": .GET]
+        for route in Route.allCases {
+            routes[route.path] = HTTPMethod(route.method)
+        }
+        return routes
+    }()
 
     func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
         do {
@@ -43,9 +44,9 @@ struct ChatRequestHandler: HTTPHandler {
             return .chatPage()
         case "/local/participants":
             return try participants(request)
-        case "/updates":
+        case Route.updates.path:
             return try await updates(request)
-        case "/messages":
+        case Route.messages.path:
             return try await postMessage(request)
         default:
             return try channels(request)
@@ -67,16 +68,16 @@ struct ChatRequestHandler: HTTPHandler {
             timeout: query.timeout,
             includeOwn: query.includeOwn
         )
-        return .json(UpdatesPayload(batch))
+        return .json(UpdatesPage(batch))
     }
 
     private func postMessage(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
         let sender = try authenticate(request)
         let body = try await request.boundedBody(limit: maxBodyBytes)
-        let draft = try MessageDraft(json: body)
+        let message = try NewMessage(json: body)
         do {
-            let id = try await room.post(draft, from: sender)
-            return .json(PostedPayload(id: String(id)))
+            let id = try await room.post(message, from: sender)
+            return .json(PostedMessage(id: String(id)))
         } catch {
             throw RequestFailure.badRequest(error.message)
         }
@@ -86,9 +87,9 @@ struct ChatRequestHandler: HTTPHandler {
         let caller = try authenticate(request)
         let directory = room.directory
         let channels = directory.channels(visibleTo: caller.id).map {
-            ChannelPayload($0, name: directory.displayName(of: $0, for: caller.id))
+            Channel($0, name: directory.displayName(of: $0, for: caller.id))
         }
-        return .json(ChannelsPayload(channels: channels))
+        return .json(ChannelList(channels: channels))
     }
 
     // MARK: - Web page helper
@@ -105,7 +106,7 @@ struct ChatRequestHandler: HTTPHandler {
         let people = directory.participants.filter { !$0.isBot }.map {
             ParticipantPayload(id: $0.id, name: $0.name, role: $0.role, token: $0.token)
         }
-        let bot = directory.participants.first(where: \.isBot).map { UserPayload(id: $0.id, name: $0.name) }
+        let bot = directory.participants.first(where: \.isBot).map { User(id: $0.id, name: $0.name) }
         return .json(ParticipantsPayload(participants: people, bot: bot, defaultChannel: directory.defaultChannelID))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TandemProtocol
 
 /// The state of the local chat: messages, idempotency keys and waiting long polls.
 ///
@@ -62,8 +63,11 @@ actor ChatRoom {
     /// The same idempotency key from the same sender posts once: a retry answers the first id,
     /// as long as that message is still retained.
     /// - Returns: the id of the new (or earlier, for a repeated key) message.
-    /// - Throws: ``ChatRoomError`` for an unknown or invisible channel, empty text or unknown thread.
-    func post(_ draft: MessageDraft, from sender: LocalParticipant) throws(ChatRoomError) -> Int {
+    /// - Throws: ``ChatRoomError`` for missing or empty text, an unknown or invisible channel or an unknown thread.
+    func post(_ draft: NewMessage, from sender: LocalParticipant) throws(ChatRoomError) -> Int {
+        guard let text = draft.text else {
+            throw .missingText
+        }
         let key = draft.idempotencyKey.flatMap { $0.isEmpty ? nil : IdempotencyKey(senderID: sender.id, key: $0) }
         if let key, let earlier = idempotentPosts[key] {
             return earlier
@@ -72,7 +76,7 @@ actor ChatRoom {
         guard directory.canSee(sender.id, channelID: channelID) else {
             throw .unknownChannel(channelID)
         }
-        guard !draft.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .emptyText
         }
         let thread = draft.thread.flatMap { $0.isEmpty ? nil : $0 }
@@ -80,12 +84,12 @@ actor ChatRoom {
             throw .unknownThread(thread)
         }
         let username = draft.username.flatMap { $0.isEmpty ? nil : $0 }
-        let message = ChatMessage(
+        let message = LoggedMessage(
             id: log.nextID,
             channelID: channelID,
             senderID: sender.id,
             senderName: sender.isBot ? (username ?? sender.name) : sender.name,
-            text: draft.text,
+            text: text,
             date: now(),
             thread: thread,
             idempotencyKey: key?.key
@@ -116,7 +120,7 @@ actor ChatRoom {
     func updates(for participantID: String, after: Int?, limit: Int, includeOwn: Bool = false) -> UpdateBatch {
         guard let after else { return UpdateBatch(messages: [], cursor: log.latestID) }
         let start = after > log.latestID ? 0 : after
-        var messages: [ChatMessage] = []
+        var messages: [LoggedMessage] = []
         for message in log.messages(after: start) where isVisible(message, to: participantID, includeOwn: includeOwn) {
             messages.append(message)
             if messages.count >= limit { break }
@@ -166,7 +170,7 @@ actor ChatRoom {
     }
 
     /// Whether `participantID` should receive `message`: not their own (unless asked), and in a channel they see.
-    private func isVisible(_ message: ChatMessage, to participantID: String, includeOwn: Bool) -> Bool {
+    private func isVisible(_ message: LoggedMessage, to participantID: String, includeOwn: Bool) -> Bool {
         (includeOwn || message.senderID != participantID) && directory.canSee(participantID, channelID: message.channelID)
     }
 }

@@ -1,3 +1,5 @@
+import TandemProtocol
+
 /// How the embedded local chat endpoint listens and who takes part.
 ///
 /// The endpoint serves the webhook chat protocol (v1) for trying Tandem and for tests.
@@ -28,11 +30,11 @@ public struct LocalEndpointConfiguration: Sendable {
     /// The public channels; the first is the default channel for posts that name none.
     public var channels: [LocalChannel]
     /// The largest request body accepted; larger ones are answered with `413`.
-    public var maxBodyBytes: Int = 64 * 1024
+    public var maxBodyBytes: Int = ProtocolLimits.defaultMaxBodyBytes
     /// The longest a `GET /updates` long poll is held; larger `timeout` values are clamped to it.
-    public var maxLongPollSeconds: Int = 60
+    public var maxLongPollSeconds: Int = ProtocolLimits.defaultMaxLongPollSeconds
     /// How many of the most recent messages are kept in memory.
-    public var retainedMessages: Int = 10_000
+    public var retainedMessages: Int = ProtocolLimits.defaultRetainedMessages
 
     /// Creates a configuration with the default limits.
     public init(

@@ -7,7 +7,7 @@
 struct MessageLog: Sendable {
     /// How many messages are retained.
     let capacity: Int
-    private var storage: [ChatMessage] = []
+    private var storage: [LoggedMessage] = []
     /// Index in `storage` of the oldest retained message.
     private var head = 0
     /// The id of the most recent message ever appended; 0 before the first.
@@ -21,15 +21,15 @@ struct MessageLog: Sendable {
     var nextID: Int { latestID + 1 }
 
     /// The retained messages, oldest first.
-    var retained: ArraySlice<ChatMessage> { storage[head...] }
+    var retained: ArraySlice<LoggedMessage> { storage[head...] }
 
     /// Appends a message and returns the one evicted to make room, if any.
     /// - Precondition: `message.id == nextID`.
-    mutating func append(_ message: ChatMessage) -> ChatMessage? {
+    mutating func append(_ message: LoggedMessage) -> LoggedMessage? {
         precondition(message.id == nextID, "message ids must be consecutive")
         storage.append(message)
         latestID = message.id
-        var evicted: ChatMessage?
+        var evicted: LoggedMessage?
         if storage.count - head > capacity {
             evicted = storage[head]
             head += 1
@@ -43,7 +43,7 @@ struct MessageLog: Sendable {
 
     /// The retained messages with an id greater than `id`, oldest first. A cursor older
     /// than what is retained continues from the oldest retained message.
-    func messages(after id: Int) -> ArraySlice<ChatMessage> {
+    func messages(after id: Int) -> ArraySlice<LoggedMessage> {
         guard let oldest = storage[head...].first else { return [] }
         let start = head + max(0, id + 1 - oldest.id)
         guard start < storage.count else { return [] }

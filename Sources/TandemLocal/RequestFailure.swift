@@ -1,6 +1,7 @@
 import FlyingFox
+import TandemProtocol
 
-/// A request the endpoint refuses, with the status and the `{"error": ...}` message to answer.
+/// A request the endpoint refuses, with the status and the ``ErrorBody`` message to answer.
 ///
 /// Thrown (typed) by the request parsing helpers so each route reads as the happy path;
 /// ``ChatRequestHandler`` turns it into a response. Messages never repeat a token.
@@ -44,7 +45,7 @@ struct RequestFailure: Error, Equatable {
 
     /// The JSON answer for this failure.
     var response: FlyingFox.HTTPResponse {
-        var response = FlyingFox.HTTPResponse.json(ErrorPayload(error: message), status: status)
+        var response = FlyingFox.HTTPResponse.json(ErrorBody(error: message), status: status)
         for (header, value) in headers {
             response.headers[header] = value
         }

@@ -1,6 +1,8 @@
 import FlyingFox
+import TandemProtocol
 
-/// The query of `GET /updates?after={cursor}&timeout={seconds}&limit={n}`, validated and clamped.
+/// The query of `GET /updates?after={cursor}&timeout={seconds}&limit={n}` (an `UpdatesRequest`), as the server
+/// reads it: validated and clamped, with the cursor as the message id it is here.
 struct UpdatesQuery: Equatable {
     /// The cursor; `nil` (omitted or empty) means "from now on".
     var after: Int?
@@ -12,14 +14,10 @@ struct UpdatesQuery: Equatable {
     /// bots never ask for it.
     var includeOwn = false
 
-    static let defaultTimeoutSeconds = 25
-    static let defaultLimit = 100
-    static let maxLimit = 1000
-
     /// - Throws: ``RequestFailure`` (400) for a value that is not a number; out-of-range
     ///   numbers are clamped rather than refused, so a client asking for more gets the most allowed.
     init(_ query: [FlyingFox.HTTPRequest.QueryItem], maxTimeoutSeconds: Int) throws(RequestFailure) {
-        switch query["after"] {
+        switch query[UpdatesRequest.Parameter.after.rawValue] {
         case nil, "":
             after = nil
         case let value?:
@@ -30,23 +28,23 @@ struct UpdatesQuery: Equatable {
         }
 
         let seconds: Double
-        if let value = query["timeout"], !value.isEmpty {
+        if let value = query[UpdatesRequest.Parameter.timeout.rawValue], !value.isEmpty {
             guard let parsed = Double(value), parsed.isFinite else {
                 throw .badRequest("timeout must be a number of seconds")
             }
             seconds = parsed
         } else {
-            seconds = Double(Self.defaultTimeoutSeconds)
+            seconds = Double(ProtocolLimits.defaultPollSeconds)
         }
         timeout = .milliseconds(Int((min(max(seconds, 0), Double(max(maxTimeoutSeconds, 0))) * 1000).rounded()))
 
-        if let value = query["limit"], !value.isEmpty {
+        if let value = query[UpdatesRequest.Parameter.limit.rawValue], !value.isEmpty {
             guard let parsed = Int(value) else {
                 throw .badRequest("limit must be an integer")
             }
-            limit = min(max(parsed, 1), Self.maxLimit)
+            limit = min(max(parsed, 1), ProtocolLimits.maxUpdatesLimit)
         } else {
-            limit = Self.defaultLimit
+            limit = ProtocolLimits.defaultUpdatesLimit
         }
         includeOwn = query["include_own"] == "1" || query["include_own"] == "true"
     }

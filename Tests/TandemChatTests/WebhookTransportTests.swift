@@ -73,6 +73,17 @@ struct WebhookTransportTests {
         }
     }
 
+    /// The server's `{"error": …}` sentence says what to fix; a bridge that echoes the token does not get it logged.
+    @Test func aRefusalSaysWhyWithoutTheToken() async {
+        let http = StubHTTPClient { _ in Self.response(400, #"{"error": "channel nope is unknown to secret-token"}"#) }
+        let transport = WebhookTransport(configuration: .init(baseURL: "http://x", token: "secret-token"), http: http)
+        let error = await #expect(throws: TransportError.self) {
+            _ = try await transport.send(OutgoingChatMessage(channel: "nope", body: "hi", idempotencyKey: "k"))
+        }
+        #expect(error?.kind == .rejected(status: 400))
+        #expect(error?.description == "POST http://x/messages: refused with 400: channel nope is unknown to ***")
+    }
+
     @Test func anAnswerThatIsNotProtocolJSONIsTransient() async {
         let http = StubHTTPClient { _ in Self.response(200, "<html>proxy error</html>") }
         let transport = WebhookTransport(configuration: .init(baseURL: "http://x", token: "t"), http: http)

@@ -1,4 +1,5 @@
 import Foundation
+import TandemProtocol
 import Testing
 @testable import TandemLocal
 
@@ -16,7 +17,7 @@ struct ChatRoomTests {
     }
 
     private func post(_ text: String, in channel: String? = "general", as sender: LocalParticipant) async throws -> Int {
-        try await room.post(MessageDraft(channel: channel, text: text), from: sender)
+        try await room.post(NewMessage(channel: channel, text: text), from: sender)
     }
 
     @Test func directMessageChannelIsVisibleOnlyToItsTwoMembers() async throws {
@@ -91,7 +92,7 @@ struct ChatRoomTests {
     @Test func cursorOlderThanRetentionContinuesFromOldestRetained() async throws {
         let room = try Self.makeRoom(retainedMessages: 3)
         for n in 1...10 {
-            _ = try await room.post(MessageDraft(channel: "general", text: "m\(n)"), from: Fixtures.alice)
+            _ = try await room.post(NewMessage(channel: "general", text: "m\(n)"), from: Fixtures.alice)
         }
         let batch = await room.updates(for: "bob", after: 2, limit: 100)
         #expect(batch.messages.map(\.id) == [8, 9, 10])
@@ -99,7 +100,7 @@ struct ChatRoomTests {
     }
 
     @Test func idempotencyKeyPostsOncePerSender() async throws {
-        let draft = MessageDraft(channel: "general", text: "launch!", idempotencyKey: "k1")
+        let draft = NewMessage(channel: "general", text: "launch!", idempotencyKey: "k1")
         let first = try await room.post(draft, from: Fixtures.alice)
         let retry = try await room.post(draft, from: Fixtures.alice)
         let otherSender = try await room.post(draft, from: Fixtures.bob)
@@ -112,18 +113,18 @@ struct ChatRoomTests {
 
     @Test func evictedMessagesForgetTheirIdempotencyKeys() async throws {
         let room = try Self.makeRoom(retainedMessages: 2)
-        let draft = MessageDraft(channel: "general", text: "once", idempotencyKey: "k")
+        let draft = NewMessage(channel: "general", text: "once", idempotencyKey: "k")
         let first = try await room.post(draft, from: Fixtures.alice)
         for n in 1...2 {
-            _ = try await room.post(MessageDraft(channel: "general", text: "m\(n)"), from: Fixtures.bob)
+            _ = try await room.post(NewMessage(channel: "general", text: "m\(n)"), from: Fixtures.bob)
         }
         // The first message is gone, so the key can no longer answer its id.
         #expect(try await room.post(draft, from: Fixtures.alice) != first)
     }
 
     @Test func defaultChannelAndBotUsernameOverride() async throws {
-        _ = try await room.post(MessageDraft(text: "webhook style", username: "Someone else"), from: Fixtures.alice)
-        _ = try await room.post(MessageDraft(text: "reminder", username: "Tandem reminders"), from: Fixtures.bot)
+        _ = try await room.post(NewMessage(text: "webhook style", username: "Someone else"), from: Fixtures.alice)
+        _ = try await room.post(NewMessage(text: "reminder", username: "Tandem reminders"), from: Fixtures.bot)
 
         let batch = await room.updates(for: "bob", after: 0, limit: 100)
         #expect(batch.messages.map(\.channelID) == ["general", "general"])
@@ -132,15 +133,18 @@ struct ChatRoomTests {
         #expect(batch.messages.first?.date == Fixtures.fixedDate)
     }
 
-    @Test func refusesEmptyTextAndUnknownThread() async throws {
+    @Test func refusesMissingOrEmptyTextAndUnknownThread() async throws {
+        await #expect(throws: ChatRoomError.missingText) {
+            try await room.post(NewMessage(channel: "general", text: nil), from: Fixtures.alice)
+        }
         await #expect(throws: ChatRoomError.emptyText) {
             try await post("  \n ", as: Fixtures.alice)
         }
         await #expect(throws: ChatRoomError.unknownThread("42")) {
-            try await room.post(MessageDraft(channel: "general", text: "re", thread: "42"), from: Fixtures.alice)
+            try await room.post(NewMessage(channel: "general", text: "re", thread: "42"), from: Fixtures.alice)
         }
         let parent = try await post("parent", as: Fixtures.alice)
-        let reply = MessageDraft(channel: "general", text: "re", thread: String(parent))
+        let reply = NewMessage(channel: "general", text: "re", thread: String(parent))
         #expect(try await room.post(reply, from: Fixtures.bob) == parent + 1)
     }
 

@@ -125,6 +125,10 @@ struct LocalChatEndpointTests {
             #expect(unknown.status == 400)
             #expect(unknown.errorMessage?.contains("unknown channel \"nope\"") == true)
 
+            let missing = try await client.post(["channel": "general"], token: "token-alice")
+            #expect(missing.status == 400)
+            #expect(missing.errorMessage == "text is required")
+
             let empty = try await client.post(["channel": "general", "text": " "], token: "token-alice")
             #expect(empty.status == 400)
             #expect(empty.errorMessage == "text must not be empty")

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import TandemChat
 import TandemCore
+import TandemProtocol
 
 /// The real `tandem` binary as a child process on a free port, with a client for each sample member.
 final class TandemProcess {
@@ -156,13 +157,9 @@ struct ChatUser {
 
     /// Posts text as typed (no formatting applied), as a person in the web page does.
     func say(_ text: String, in channel: String = "marketing-sales") async throws {
-        struct Post: Encodable {
-            var channel: String
-            var text: String
-            var idempotency_key: String
-        }
         let request = try HTTPClientRequest.json(
-            url: baseURL + "/messages", body: Post(channel: channel, text: text, idempotency_key: UUID().uuidString),
+            url: baseURL + Route.messages.path,
+            body: NewMessage(channel: channel, text: text, idempotencyKey: UUID().uuidString),
             headers: [HTTPField("Authorization", "Bearer " + token)])
         let response = try await http.send(request)
         precondition(response.status == 200, "post failed: \(response.status)")

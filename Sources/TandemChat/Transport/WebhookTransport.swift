@@ -1,19 +1,23 @@
 import Foundation
 import Synchronization
 import TandemCore
+import TandemProtocol
 
-/// The webhook chat protocol v1 (see DESIGN.md), client side: long-polls `/updates`, posts to `/messages`.
+/// The webhook chat protocol v1, client side: long-polls `/updates`, posts to `/messages`.
 /// The bot talks to the embedded local endpoint through this exactly as it would to a remote bridge.
+///
+/// The payloads and the rules are those of the `TandemProtocol` target, written down in its article
+/// `Sources/TandemProtocol/TandemProtocol.docc/WebhookChatProtocol.md`.
 public final class WebhookTransport: ChatTransport {
     public struct Configuration: Sendable {
         /// e.g. `http://127.0.0.1:8080`; no trailing slash needed.
         public var baseURL: String
         public var token: String
-        /// How long the server may hold a poll.
-        public var pollTimeout: Int = 25
-        public var limit: Int = 100
+        /// How long the server may hold a poll, in seconds.
+        public var pollTimeout: Int = ProtocolLimits.defaultPollSeconds
+        public var limit: Int = ProtocolLimits.defaultUpdatesLimit
 
-        public init(baseURL: String, token: String, pollTimeout: Int = 25) {
+        public init(baseURL: String, token: String, pollTimeout: Int = ProtocolLimits.defaultPollSeconds) {
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
             self.token = token
             self.pollTimeout = pollTimeout
@@ -31,11 +35,10 @@ public final class WebhookTransport: ChatTransport {
     }
 
     public func poll(after cursor: String?) async throws -> TransportBatch {
-        var query = "timeout=\(configuration.pollTimeout)&limit=\(configuration.limit)"
-        if let cursor { query += "&after=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        let query = UpdatesRequest(after: cursor, timeout: configuration.pollTimeout, limit: configuration.limit).query
         let response = try await call(
             HTTPClientRequest(
-                url: configuration.baseURL + "/updates?" + query, headers: authorization,
+                url: url(.updates) + "?" + query, headers: authorization,
                 timeout: .seconds(configuration.pollTimeout + 15), secrets: [configuration.token]))
         let page = try decode(UpdatesPage.self, response)
         let known = directChannels.withLock { Set($0.keys) }
@@ -52,23 +55,24 @@ public final class WebhookTransport: ChatTransport {
     }
 
     public func send(_ message: OutgoingChatMessage) async throws -> String {
-        let payload = PostPayload(
+        let payload = NewMessage(
             channel: message.channel, text: MarkdownRenderer.render(message.body), thread: message.thread,
-            idempotency_key: message.idempotencyKey)
+            idempotencyKey: message.idempotencyKey)
         let request = try HTTPClientRequest.json(
-            url: configuration.baseURL + "/messages", body: payload, headers: authorization,
-            secrets: [configuration.token])
-        return try decode(Posted.self, try await call(request)).id
+            url: url(.messages), body: payload, headers: authorization, secrets: [configuration.token])
+        return try decode(PostedMessage.self, try await call(request)).id
     }
 
     private func refreshChannels() async throws {
         let response = try await call(
-            HTTPClientRequest(url: configuration.baseURL + "/channels", headers: authorization, secrets: [configuration.token]))
+            HTTPClientRequest(url: url(.channels), headers: authorization, secrets: [configuration.token]))
         let list = try decode(ChannelList.self, response)
         directChannels.withLock { map in
-            for channel in list.channels { map[channel.id] = channel.kind == "direct" }
+            for channel in list.channels { map[channel.id] = channel.kind == .direct }
         }
     }
+
+    private func url(_ route: Route) -> String { configuration.baseURL + route.path }
 
     private var authorization: [HTTPField] { [HTTPField("Authorization", "Bearer " + configuration.token)] }
 
@@ -80,20 +84,27 @@ public final class WebhookTransport: ChatTransport {
         } catch let error as HTTPClientError {
             throw TransportError(.transient, error.description)
         }
+        if (200..<300).contains(response.status) { return response }
         let what = "\(request.method) \(configuration.baseURL)\(request.url.dropFirst(configuration.baseURL.count).prefix { $0 != "?" })"
+        let reason = Self.reason(in: response, redactedBy: Redactor(request: request))
         switch response.status {
-        case 200..<300:
-            return response
         case 401, 403:
-            throw TransportError(.unauthorized, "\(what): the token was refused (\(response.status)); check the bot's token")
+            throw TransportError(.unauthorized, "\(what): the token was refused (\(response.status)\(reason)); check the bot's token")
         case 429:
             let wait = response.header("Retry-After").flatMap(Double.init) ?? 5
             throw TransportError(.rateLimited(retryAfter: wait), "\(what): rate limited, retry after \(wait) s")
         case 500...:
-            throw TransportError(.transient, "\(what): server error \(response.status)")
+            throw TransportError(.transient, "\(what): server error \(response.status)\(reason)")
         default:
-            throw TransportError(.rejected(status: response.status), "\(what): refused with \(response.status)")
+            throw TransportError(.rejected(status: response.status), "\(what): refused with \(response.status)\(reason)")
         }
+    }
+
+    /// `: ` and the server's ``ErrorBody`` sentence, for the log: "refused with 400: text must not be empty" says
+    /// what to fix. Masked like everything else about the request, in case a bridge echoes the token.
+    private static func reason(in response: HTTPClientResponse, redactedBy redactor: Redactor) -> String {
+        guard let body = try? JSONDecoder().decode(ErrorBody.self, from: response.body) else { return "" }
+        return ": " + redactor.mask(body.error)
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPClientResponse) throws -> T {
@@ -103,41 +114,4 @@ public final class WebhookTransport: ChatTransport {
             throw TransportError(.transient, "the chat endpoint sent an answer that is not protocol v1 JSON: \(error)")
         }
     }
-}
-
-// MARK: - Wire format of protocol v1
-
-private struct UpdatesPage: Decodable {
-    struct Update: Decodable {
-        struct User: Decodable {
-            var id: String
-            var name: String
-        }
-        var id: String
-        var channel: String
-        var user: User
-        var text: String
-        var thread: String?
-    }
-    var updates: [Update]
-    var cursor: String?
-}
-
-private struct PostPayload: Encodable {
-    var channel: String
-    var text: String
-    var thread: String?
-    var idempotency_key: String
-}
-
-private struct Posted: Decodable {
-    var id: String
-}
-
-private struct ChannelList: Decodable {
-    struct Channel: Decodable {
-        var id: String
-        var kind: String?
-    }
-    var channels: [Channel]
 }

@@ -1,7 +1,9 @@
 import Foundation
 
-/// One message as the local endpoint keeps it in memory.
-struct ChatMessage: Sendable, Equatable {
+/// One message as the local endpoint keeps it in its ``MessageLog``: a posted message with its sender and time.
+///
+/// Not `TandemCore.ChatMessage`, which is what a transport hands the bot; this one never leaves TandemLocal.
+struct LoggedMessage: Sendable, Equatable {
     /// Increasing from 1; rendered as a string on the wire and used as the cursor.
     let id: Int
     let channelID: String
@@ -16,34 +18,9 @@ struct ChatMessage: Sendable, Equatable {
     let idempotencyKey: String?
 }
 
-/// What a participant asks to post; the HTTP layer decodes it from `POST /messages`.
-struct MessageDraft: Sendable, Equatable {
-    /// The channel id; `nil` means the default channel (Slack incoming-webhook style posts).
-    var channel: String?
-    var text: String
-    var thread: String?
-    /// A display-name override, honoured for bots only so the web page cannot impersonate people.
-    var username: String?
-    var idempotencyKey: String?
-
-    init(
-        channel: String? = nil,
-        text: String,
-        thread: String? = nil,
-        username: String? = nil,
-        idempotencyKey: String? = nil
-    ) {
-        self.channel = channel
-        self.text = text
-        self.thread = thread
-        self.username = username
-        self.idempotencyKey = idempotencyKey
-    }
-}
-
 /// The answer to an updates request: the messages for the caller and the cursor to send next.
 struct UpdateBatch: Sendable, Equatable {
-    var messages: [ChatMessage]
+    var messages: [LoggedMessage]
     /// The id of the last message handed to the caller, or the cursor it came with.
     var cursor: Int
 }
@@ -51,6 +28,7 @@ struct UpdateBatch: Sendable, Equatable {
 /// Why a post was refused; each case maps to a `400` with ``message``.
 enum ChatRoomError: Error, Equatable {
     case unknownChannel(String)
+    case missingText
     case emptyText
     case unknownThread(String)
 
@@ -58,6 +36,8 @@ enum ChatRoomError: Error, Equatable {
         switch self {
         case .unknownChannel(let id):
             "unknown channel \"\(id)\": GET /channels lists the channels you can post to"
+        case .missingText:
+            "text is required"
         case .emptyText:
             "text must not be empty"
         case .unknownThread(let id):
