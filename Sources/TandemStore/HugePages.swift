@@ -4,7 +4,7 @@
 
 /// Large buffers that loading fills once and at once (a snapshot's tape, its array of handoffs): backed by
 /// 2 MiB pages where the system offers them (Linux's transparent huge pages in "madvise" mode), each fault then
-/// maps 512 times as much. With 4 KiB pages, faulting in a snapshot's memory was a fifth of the time to load it.
+/// maps 512 times as much. With 4 KiB pages, faulting in a snapshot's memory is a large part of loading it.
 enum HugePages {
     static let size = 2 << 20
 

@@ -265,7 +265,7 @@ public final class JournalStore: Sendable {
 
     /// `snapshot.1.json` → `snapshot.2.json` …, then `snapshot.json` also as `snapshot.1.json`: a second name
     /// for the same file (a hard link), not a rename, since until the new snapshot is in place the journal is only
-    /// complete together with the current one; and not a copy, which read and wrote 100 MB and more. Where the
+    /// complete together with the current one; and not a copy, which reads and writes the whole snapshot. Where the
     /// file system has no hard links, a copy after all.
     private func rotateBackups() throws {
         let kept = configuration.keptSnapshots
@@ -301,9 +301,9 @@ extension StateJSONEncoder {
     static let line = StateJSONEncoder(format: .compact)
 
     /// Snapshots: compact, sorted keys, one campaign, handoff, meeting or outbox entry per line, so that loading
-    /// can parse the file on all cores (see `JSONTape`). Pretty printing nearly doubled a big snapshot (83 →
-    /// 155 MB with 100,000 handoffs) and with it the time to write and to read it at start; `tandem state
-    /// export` prints the same document pretty for people.
+    /// can parse the file on all cores (see `JSONTape`). Pretty printing nearly doubles a big snapshot, and with
+    /// it the time to write and to read it at start; `tandem state export` prints the same document pretty for
+    /// people.
     public static let snapshot = StateJSONEncoder(format: .records)
 
     /// `tandem state export`: the snapshot's document, pretty (as `.prettyPrinted` adds), sorted keys.

@@ -18,8 +18,8 @@ public struct POSIXFileSystem: FileSystem {
 
     /// The rest of the open file `fd`, expected to be `size` bytes long.
     private static func readAll(_ fd: Int32, size: Int, path: String) throws -> Data {
-        // Read straight into a buffer of the file's size (a snapshot is 100 MB and more: growing a Data by
-        // appending chunks copied it over and over); reading on past it catches a file that grew meanwhile.
+        // Read straight into a buffer of the file's size (a snapshot is large: growing a Data by appending
+        // chunks copies it over and over); reading on past it catches a file that grew meanwhile.
         var data = Data(count: size + 1)
         var filled = 0
         while true {

@@ -45,7 +45,7 @@ extension Array: SplittableArray where Element: ConcurrentlyDecodable {
         }
         // Each chunk decodes straight into its slice of the result: joining part arrays copied (and retained)
         // every element once more. Room to grow: replaying the journal appends handoffs, and the first append
-        // to a full array of 100,000 copied all of them.
+        // to a full array would copy all of it.
         return try [Element](unsafeUninitializedCapacity: count + count / 8 + 16) { buffer, initialized in
             HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: buffer.count * MemoryLayout<Element>.stride)
             // Each chunk initializes only its own slice, and all are done before the buffer is used.

@@ -7,7 +7,7 @@ import Synchronization
 
 /// A JSON document parsed in one pass into a flat array of tokens that point into its bytes.
 ///
-/// Why not Foundation's `JSONDecoder`: loading a snapshot of 100,000 handoffs spent 8 of its 9 seconds there.
+/// Why not Foundation's `JSONDecoder`: it was nearly all of the time a large snapshot took to load.
 /// The tape is the cheap half of a faster path (`StateJSONDecoder` is the other): one strict pass that checks
 /// the whole grammar (and UTF-8) up front, so corruption anywhere is found before anything is decoded, and
 /// that records where every value starts, so a decoding error can name the line it is on.
@@ -135,7 +135,7 @@ final class JSONTape {
 }
 
 /// Memory for a tape's tokens, reserved once for the most tokens the document could hold, so it never grows
-/// (growing a 100 MB array copied it and faulted in twice the pages). Large tapes are mapped: only the pages
+/// (growing a large array copies it and faults in twice the pages). Large tapes are mapped: only the pages
 /// written are ever backed, in huge pages where the system offers them.
 private final class TokenMemory {
     let base: UnsafeMutablePointer<JSONTape.Token>

@@ -6,7 +6,7 @@ import Foundation
 /// `.records` is `.compact` with newlines between the elements of the outer lists.
 ///
 /// Why not `JSONEncoder`: it first builds a tree of every value (dictionaries of enums of strings), then writes
-/// it; for a state of 100,000 handoffs that took seconds and hundreds of MB. This encoder writes bytes into one
+/// it, which for a big state takes seconds and much memory. This encoder writes bytes into one
 /// growing buffer as values arrive. Only an object's members need reordering (their keys come in declaration
 /// order, the output is sorted): each object is written where it stands and, when it ends, its members (whole
 /// byte ranges) are put in key order in place.

@@ -43,7 +43,7 @@ extension TapeStorage {
     /// false; false then, and false for a value that is not an object or has an escaped key (which the readers
     /// leave to `Codable`).
     /// Inlined so that each reader gets it specialized for its key type: generic, it looked keys up through
-    /// witness tables, a quarter of the time a handoff took.
+    /// witness tables, which cost more than reading the handoff.
     @inline(__always)
     func forEachMember<Key>(of index: Int, _ keys: TapeKeyTable<Key>, _ body: (Key?, Int) -> Bool) -> Bool {
         guard token(index).kind == .object else { return false }

@@ -5,7 +5,7 @@ import Foundation
 /// Decoders and containers reach it through an `UnsafePointer`, valid for the whole of `withDocument`'s closure,
 /// which they never outlive (`Decodable` initialisers consume their decoder and keep no reference to it). A
 /// pointer to a struct of pointers has no reference count: a class here was retained and released on every value,
-/// a quarter of the time a snapshot took. Nothing in it changes after `init`, so the threads that decode parts of
+/// a large part of the time a snapshot took. Nothing in it changes after `init`, so the threads that decode parts of
 /// one long array (`SplittableArray`) may share it.
 struct TapeStorage {
     let bytes: UnsafeRawBufferPointer
