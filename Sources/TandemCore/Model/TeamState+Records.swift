@@ -110,9 +110,19 @@ extension TeamState.Records: Codable {
 
     /// Lists may be missing (an empty state written by hand); campaigns may not.
     public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder, campaigns: Self.campaigns(from: decoder))
+    }
+
+    /// The campaigns alone: a loader decodes them first, to build their search index while it decodes the rest.
+    package static func campaigns(from decoder: any Decoder) throws -> [Campaign] {
+        try decoder.container(keyedBy: CodingKeys.self).decode([Campaign].self, forKey: .campaigns)
+    }
+
+    /// The records whose `campaigns(from:)` were decoded already.
+    package init(from decoder: any Decoder, campaigns: [Campaign]) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            campaigns: try c.decode([Campaign].self, forKey: .campaigns),
+            campaigns: campaigns,
             handoffs: try c.decodeIfPresent([Handoff].self, forKey: .handoffs) ?? [],
             meetings: try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? [],
             sentNotices: try c.decodeIfPresent(Set<String>.self, forKey: .sentNotices) ?? [])

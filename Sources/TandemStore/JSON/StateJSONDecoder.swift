@@ -34,8 +34,11 @@ enum StateJSONDecoder {
                 throw Failure(line: lineNumber(in: bytes, at: error.offset), message: error.message)
             }
             return try withExtendedLifetime(tape) {
-                var storage = TapeStorage(bytes: bytes, tape: tape.tokens, overrides: overrides)
-                return try withUnsafePointer(to: &storage) { try body(Document(storage: $0)) }
+                try withUnsafePointer(to: overrides) { overrides in
+                    var storage = TapeStorage(
+                        bytes: bytes, tape: tape.tokens, overrides: overrides.pointee.isEmpty ? nil : overrides)
+                    return try withUnsafePointer(to: &storage) { try body(Document(storage: $0)) }
+                }
             }
         }
     }

@@ -55,7 +55,7 @@ struct TapeDecoder: Decoder, SingleValueDecodingContainer {
             guard let url = URL(string: text) else { throw storage.pointee.corrupted("not a URL: \(text)", at: index) }
             return url as! T
         }
-        if !storage.pointee.overrides.isEmpty, let decode = storage.pointee.overrides.decoder(for: type) {
+        if let overrides = storage.pointee.overrides, let decode = overrides.pointee.decoder(for: type) {
             return try decode(self) as! T
         }
         return try T(from: self)

@@ -10,7 +10,9 @@ import Foundation
 struct TapeStorage {
     let bytes: UnsafeRawBufferPointer
     let tape: UnsafeBufferPointer<JSONTape.Token>
-    let overrides: DecodingOverrides
+    /// The caller's `DecodingOverrides`, nil when it gave none. A pointer, like the rest: a struct without
+    /// reference counts is copied for free, and readers pass it by value on every value they read.
+    let overrides: UnsafePointer<DecodingOverrides>?
 
     @inline(__always) func token(_ index: Int) -> JSONTape.Token { tape[index] }
 

@@ -17,13 +17,21 @@ enum StateLoading {
         return overrides
     }()
 
-    /// `TeamState.init(from:)`, its indexes built concurrently.
+    /// `TeamState.init(from:)`, its indexes built concurrently: the search index from the moment the campaigns
+    /// are decoded, while the handoffs are.
     static func teamState(from decoder: any Decoder) throws -> TeamState {
-        let records = try TeamState.Records(from: decoder)
         // Each thread gets its own reference to an array, dropped before `value` returns: a reference left behind
         // would make the first handoff the journal adds copy all of them.
-        let campaigns = records.campaigns, handoffs = records.handoffs
+        let campaigns = try TeamState.Records.campaigns(from: decoder)
         let search = Background { CampaignSearchIndex(campaigns: campaigns) }
+        let records: TeamState.Records
+        do {
+            records = try TeamState.Records(from: decoder, campaigns: campaigns)
+        } catch {
+            _ = search.value  // never leaves a thread running
+            throw error
+        }
+        let handoffs = records.handoffs
         let byCampaign = Background {
             Result { () throws(TeamState.MisnumberedHandoff) in try TeamState.HandoffsByCampaign(handoffs) }
         }
