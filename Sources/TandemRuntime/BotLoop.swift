@@ -8,9 +8,7 @@ import TandemStore
 /// sending the outbox. An actor, so one change happens at a time; commits are additionally serialised
 /// across suspension points, so a record is always built from the state it will be applied to.
 actor BotLoop {
-    typealias Dependencies = BotService.Dependencies
-
-    let deps: Dependencies
+    let deps: BotDependencies
     let planner: NoticePlanner
     private(set) var state: StoredState
     private var pollBackoff = Backoff()
@@ -27,7 +25,7 @@ actor BotLoop {
     nonisolated let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
 
-    init(deps: Dependencies, state: StoredState) {
+    init(deps: BotDependencies, state: StoredState) {
         self.deps = deps
         self.state = state
         self.startedAt = deps.clock.now()
