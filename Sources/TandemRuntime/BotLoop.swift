@@ -112,18 +112,14 @@ actor BotLoop {
 
     /// Tells each sender of a batch that could not be saved that nothing changed yet. Best effort and not
     /// recorded (the disk just refused a write): the key `unsaved:<message id>` lets the platform post it once
-    /// however often saving the same message fails. The bot retries the same messages by itself, so the text
-    /// must not ask people to send them again (that would run them twice).
+    /// however often saving the same message fails.
     private func sayNotSaved(to messages: [ChatMessage]) async {
         for message in messages {
             let language = deps.handler.team.member(id: message.userID)?.language ?? .en
-            let text = language.pick(
-                "Sorry, I could not save that — nothing changed yet. I will try again by myself; no need to repeat it.",
-                "Das konnte ich nicht speichern — noch hat sich nichts geändert. Ich versuche es selbst noch einmal; du musst nichts wiederholen.")
             do {
                 _ = try await deps.transport.send(
                     OutgoingChatMessage(
-                        channel: message.channel, thread: message.thread, body: RichText(stringLiteral: text),
+                        channel: message.channel, thread: message.thread, body: SaveFailureText.nothingChanged(language),
                         idempotencyKey: "unsaved:\(message.id)"))
             } catch {
                 deps.logger.warning(
