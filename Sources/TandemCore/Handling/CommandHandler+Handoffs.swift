@@ -53,7 +53,9 @@ extension CommandHandler {
         }
         var score: Int?
         if let raw = o["score"] {
-            guard let value = Int(raw), (0...1000).contains(value) else { return .reply(usageLine("score=0…100", language)) }
+            guard let value = Int(raw), Self.leadScores.contains(value) else {
+                return .reply(usageLine("score=\(Self.leadScores.lowerBound)…\(Self.leadScores.upperBound)", language))
+            }
             score = value
         }
         var campaignID: String?
@@ -264,6 +266,10 @@ extension CommandHandler {
     }
 
     // MARK: - Helpers
+
+    /// Lead scores run from 0 to 100 in Tandem. The usage line is written from this range, so what the bot
+    /// says and what it accepts cannot part.
+    static let leadScores = 0...100
 
     var salesReps: [Member] { team.members.filter { $0.roles.contains(.sales) || $0.roles.contains(.salesLead) } }
 
