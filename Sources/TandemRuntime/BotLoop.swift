@@ -228,7 +228,8 @@ actor BotLoop {
     }
 
     /// Starts a compaction when the journal has grown enough. Its position is fixed here, between commits, and
-    /// the snapshot is written in the background: no reply waits for it (seconds with 100,000 handoffs).
+    /// the snapshot is written in the background: no reply waits for it (writing it takes as long as the
+    /// state is large).
     private func compactIfNeeded() async {
         guard deps.store.wantsCompaction else { return }
         let logger = deps.logger

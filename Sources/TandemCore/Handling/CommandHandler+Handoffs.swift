@@ -193,7 +193,8 @@ extension CommandHandler {
         let me = context.sender
         let handoffs = state.handoffs
         // Positions from the state's indexes, not copies or scans: a handoff is a dozen strings and arrays, and
-        // reading the thousands of open ones of a big state cost milliseconds. Only the 30 shown are read.
+        // reading every open one of a big state would make a list as slow as the state is large. Only the 30
+        // shown are read.
         let title: String
         // How many match, and the newest 30 of them.
         let (count, newest): (Int, [Int])
