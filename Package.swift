@@ -49,10 +49,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore", "TandemTesting"]),
-        // Test doubles shared by the test targets (FaultyFileSystem, TemporaryFolder); not part of any product.
-        .target(name: "TandemTesting", dependencies: ["TandemStore"], path: "Tests/TandemTesting"),
+        // Test helpers shared by the test targets (SplitMix64, TemporaryFolder); depend on nothing, so the core's
+        // tests stay free of the store. Not part of any product.
+        .target(name: "TandemTesting", path: "Tests/TandemTesting"),
+        // The store's test double (FaultyFileSystem), for the tests that make the disk fail.
+        .target(name: "TandemStoreTesting", dependencies: ["TandemStore"], path: "Tests/TandemStoreTesting"),
         .testTarget(
-            name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore", "TandemTesting"],
+            name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore", "TandemTesting", "TandemStoreTesting"],
             exclude: ["Fixtures"]  // read from the source tree by path, as fixtures of past schema versions
         ),
         .testTarget(
@@ -70,6 +73,7 @@ let package = Package(
             name: "TandemRuntimeTests",
             dependencies: [
                 "TandemRuntime", "TandemLocal", "TandemChat", "TandemProtocol", "TandemStore", "TandemCore", "TandemTesting",
+                "TandemStoreTesting",
                 "tandem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -8,9 +8,7 @@ import TandemStore
 /// sending the outbox. An actor, so one change happens at a time; commits are additionally serialised
 /// across suspension points, so a record is always built from the state it will be applied to.
 actor BotLoop {
-    typealias Dependencies = BotService.Dependencies
-
-    let deps: Dependencies
+    let deps: BotDependencies
     let planner: NoticePlanner
     private(set) var state: StoredState
     private var pollBackoff = Backoff()
@@ -27,7 +25,7 @@ actor BotLoop {
     nonisolated let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
 
-    init(deps: Dependencies, state: StoredState) {
+    init(deps: BotDependencies, state: StoredState) {
         self.deps = deps
         self.state = state
         self.startedAt = deps.clock.now()
@@ -114,18 +112,14 @@ actor BotLoop {
 
     /// Tells each sender of a batch that could not be saved that nothing changed yet. Best effort and not
     /// recorded (the disk just refused a write): the key `unsaved:<message id>` lets the platform post it once
-    /// however often saving the same message fails. The bot retries the same messages by itself, so the text
-    /// must not ask people to send them again (that would run them twice).
+    /// however often saving the same message fails.
     private func sayNotSaved(to messages: [ChatMessage]) async {
         for message in messages {
             let language = deps.handler.team.member(id: message.userID)?.language ?? .en
-            let text = language.pick(
-                "Sorry, I could not save that — nothing changed yet. I will try again by myself; no need to repeat it.",
-                "Das konnte ich nicht speichern — noch hat sich nichts geändert. Ich versuche es selbst noch einmal; du musst nichts wiederholen.")
             do {
                 _ = try await deps.transport.send(
                     OutgoingChatMessage(
-                        channel: message.channel, thread: message.thread, body: RichText(stringLiteral: text),
+                        channel: message.channel, thread: message.thread, body: SaveFailureText.nothingChanged(language),
                         idempotencyKey: "unsaved:\(message.id)"))
             } catch {
                 deps.logger.warning(
@@ -234,7 +228,8 @@ actor BotLoop {
     }
 
     /// Starts a compaction when the journal has grown enough. Its position is fixed here, between commits, and
-    /// the snapshot is written in the background: no reply waits for it (seconds with 100,000 handoffs).
+    /// the snapshot is written in the background: no reply waits for it (writing it takes as long as the
+    /// state is large).
     private func compactIfNeeded() async {
         guard deps.store.wantsCompaction else { return }
         let logger = deps.logger

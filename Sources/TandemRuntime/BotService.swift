@@ -12,44 +12,11 @@ import TandemStore
 /// and replies leave from the outbox with deterministic idempotency keys. A crash before the record is
 /// written repeats the poll (nothing was answered); a crash after it resends the outbox with the same keys.
 public final class BotService: Service {
-    public struct Dependencies: Sendable {
-        public var transport: any ChatTransport
-        public var store: JournalStore
-        public var handler: CommandHandler
-        public var addressing: Addressing
-        /// The bot's own user id: its posts are never treated as commands.
-        public var botUserID: String
-        public var clock: any WallClock
-        public var notices: NoticeSettings
-        public var logger: Logger
-        /// Awaited before the first poll, e.g. until an embedded endpoint listens.
-        public var ready: @Sendable () async throws -> Void
-        /// The state has never polled: no downtime to report missed notices for.
-        public var firstStart: Bool
-
-        public init(
-            transport: any ChatTransport, store: JournalStore, handler: CommandHandler, addressing: Addressing,
-            botUserID: String, clock: any WallClock = SystemClock(), notices: NoticeSettings = NoticeSettings(), logger: Logger,
-            firstStart: Bool = false, ready: @escaping @Sendable () async throws -> Void = {}
-        ) {
-            self.firstStart = firstStart
-            self.ready = ready
-            self.transport = transport
-            self.store = store
-            self.handler = handler
-            self.addressing = addressing
-            self.botUserID = botUserID
-            self.clock = clock
-            self.notices = notices
-            self.logger = logger
-        }
-    }
-
-    private let deps: Dependencies
+    private let deps: BotDependencies
     let loop: BotLoop
 
     /// - Parameter state: the state `JournalStore.load()` returned; the bot starts from it.
-    public init(_ dependencies: Dependencies, state: StoredState) {
+    public init(_ dependencies: BotDependencies, state: StoredState) {
         deps = dependencies
         loop = BotLoop(deps: dependencies, state: state)
     }

@@ -20,19 +20,14 @@ struct PoliciesFile: Decodable {
     init() {}
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         if c.contains(.sla) {
-            let slaDecoder = try c.superDecoder(forKey: .sla)
-            try slaDecoder.rejectUnknownKeys(SLAKeys.self)
-            let sla = try slaDecoder.container(keyedBy: SLAKeys.self)
+            let sla = try c.superDecoder(forKey: .sla).strictContainer(keyedBy: SLAKeys.self)
             serviceLevels.hotMinutes = try Self.minutes(sla, .hot) ?? serviceLevels.hotMinutes
             serviceLevels.warmMinutes = try Self.minutes(sla, .warm) ?? serviceLevels.warmMinutes
             serviceLevels.coolMinutes = try Self.minutes(sla, .cool) ?? serviceLevels.coolMinutes
             if sla.contains(.businessHours) {
-                let hoursDecoder = try sla.superDecoder(forKey: .businessHours)
-                try hoursDecoder.rejectUnknownKeys(HoursKeys.self)
-                let hours = try hoursDecoder.container(keyedBy: HoursKeys.self)
+                let hours = try sla.superDecoder(forKey: .businessHours).strictContainer(keyedBy: HoursKeys.self)
                 let start = try Self.time(hours, .start) ?? TimeOfDay(hour: 9)
                 let end = try Self.time(hours, .end) ?? TimeOfDay(hour: 17)
                 guard start.minute == 0, end.minute == 0, start < end else {
@@ -65,9 +60,7 @@ struct PoliciesFile: Decodable {
             notices.graceMinutes = grace
         }
         if c.contains(.report) {
-            let reportDecoder = try c.superDecoder(forKey: .report)
-            try reportDecoder.rejectUnknownKeys(ReportKeys.self)
-            let report = try reportDecoder.container(keyedBy: ReportKeys.self)
+            let report = try c.superDecoder(forKey: .report).strictContainer(keyedBy: ReportKeys.self)
             if let day = try report.decodeIfPresent(String.self, forKey: .day) {
                 guard let i = Self.weekdays.firstIndex(of: String(day.lowercased().prefix(3))) else {
                     throw DecodingError.dataCorrupted(.init(codingPath: report.codingPath + [ReportKeys.day], debugDescription: "'\(day)' is not a weekday (mon … sun)"))

@@ -60,8 +60,7 @@ public struct BotSettings: Decodable, Sendable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case names, prefixes }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         names = try c.decodeIfPresent([String].self, forKey: .names) ?? names
         prefixes = try c.decodeIfPresent([String].self, forKey: .prefixes) ?? prefixes
     }
@@ -110,8 +109,7 @@ private struct ConfigFile: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case transport, bot, team, seedCampaigns, policies, state }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         transport = try c.decode(TransportSettings.self, forKey: .transport)
         bot = try c.decodeIfPresent(BotSettings.self, forKey: .bot)
         team = try c.decode(TeamFile.self, forKey: .team)
@@ -129,8 +127,7 @@ private struct StateSettings: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case compactAfterRecords, compactAfterMegabytes, keptSnapshots }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         func count(_ key: CodingKeys, _ range: ClosedRange<Int>) throws -> Int? {
             guard let value = try c.decodeIfPresent(Int.self, forKey: key) else { return nil }
             guard range.contains(value) else {
@@ -152,8 +149,7 @@ extension TransportSettings: Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .type) {
         case "local":
             var local = LocalSettings()
@@ -215,8 +211,7 @@ private struct TeamFile: Decodable {
         private enum CodingKeys: String, CodingKey, CaseIterable { case id, name, roles, language, timeZone }
 
         init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
             id = try c.decode(String.self, forKey: .id)
             name = try c.decode(String.self, forKey: .name)
             roles = try c.decodeIfPresent([Role].self, forKey: .roles) ?? []
@@ -233,8 +228,7 @@ private struct TeamFile: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case timeZone, salesChannel, jointChannel, members }
 
     init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
         salesChannel = try c.decodeIfPresent(String.self, forKey: .salesChannel)
         jointChannel = try c.decodeIfPresent(String.self, forKey: .jointChannel)

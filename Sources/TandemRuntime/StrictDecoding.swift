@@ -9,16 +9,19 @@ struct AnyKey: CodingKey {
 }
 
 extension Decoder {
-    /// Rejects keys the type does not know: a typo in a config file must not be silently ignored.
-    func rejectUnknownKeys<K: CodingKey & CaseIterable>(_ keys: K.Type) throws {
+    /// The keyed container of a config section whose keys must all be known: a typo in a config file must not
+    /// be silently ignored. The known keys are the cases of `keys`, so each key is written once, in its
+    /// `CodingKeys`; an unknown one throws with its coding path, which `ConfigurationError` turns into the
+    /// file and the key.
+    func strictContainer<K: CodingKey & CaseIterable>(keyedBy keys: K.Type) throws -> KeyedDecodingContainer<K> {
         let known = Set(K.allCases.map(\.stringValue))
-        let container = try container(keyedBy: AnyKey.self)
-        for key in container.allKeys where !known.contains(key.stringValue) {
+        for key in try container(keyedBy: AnyKey.self).allKeys where !known.contains(key.stringValue) {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: codingPath + [key],
                     debugDescription: "unknown key (known keys: \(known.sorted().joined(separator: ", ")))"))
         }
+        return try container(keyedBy: K.self)
     }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TandemRuntime
 
 struct Endpoint: AsyncParsableCommand {
@@ -13,25 +12,16 @@ struct Endpoint: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The configuration file; its transport must be local.")
-    var config = "Config/local.json"
-
-    @Option(help: "Port to listen on (0 picks a free one). The default is the config's.")
-    var port: Int?
+    @OptionGroup var service: ServiceOptions
 
     @OptionGroup var log: LogOptions
 
     func run() async throws {
-        let logger = log.bootstrap()
-        do {
-            let configuration = try Configuration.load(from: config)
-            try await TandemApp.runEndpoint(configuration: configuration, port: port, logger: logger) { url in
+        try await service.start(logging: log) { configuration, logger in
+            try await TandemApp.runEndpoint(configuration: configuration, port: service.port, logger: logger) { url in
                 print("Tandem's local chat endpoint is running at \(url) (no bot; Ctrl-C stops it).")
                 fflush(nil)
             }
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode.failure
         }
     }
 }

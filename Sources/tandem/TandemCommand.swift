@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TandemRuntime
 
 @main
@@ -33,23 +32,17 @@ struct Run: AsyncParsableCommand {
         discussion: "Stops cleanly on SIGINT (Ctrl-C) and SIGTERM."
     )
 
-    @Option(help: "The configuration file. The default is the embedded local setup with sample data.")
-    var config = "Config/local.json"
+    @OptionGroup var service: ServiceOptions
 
     @Option(help: "The state folder: journal, snapshot and lock.")
     var state = "tandem-state"
 
-    @Option(help: "Port of the embedded local chat endpoint (local transport only; 0 picks a free one).")
-    var port: Int?
-
     @OptionGroup var log: LogOptions
 
     func run() async throws {
-        let logger = log.bootstrap()
-        do {
-            let configuration = try Configuration.load(from: config)
+        try await service.start(logging: log) { configuration, logger in
             let options = TandemApp.Options(
-                statePath: state, port: port,
+                statePath: state, port: service.port,
                 onListening: { url in
                     print("Tandem is running. Open \(url) in your browser to chat with it (Ctrl-C stops it).")
                     fflush(nil)
@@ -59,9 +52,6 @@ struct Run: AsyncParsableCommand {
                     fflush(nil)
                 })
             try await TandemApp.run(configuration: configuration, options: options, logger: logger)
-        } catch {
-            logger.critical("\(error)")
-            throw ExitCode.failure
         }
     }
 }

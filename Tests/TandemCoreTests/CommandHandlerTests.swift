@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TandemTesting
 import TandemCore
@@ -54,6 +55,24 @@ struct CommandHandlerTests {
         for spec in CommandTable.all where spec.allows(Fixtures.leo) { #expect(text.contains(spec.usage(.en))) }
         #expect(reply("hilfe", as: Fixtures.mia).contains("kampagne liste"))
         #expect(reply("help campaign show").contains("campaign show spring-launch"))
+    }
+
+    /// Help lists the commands in table order, one section after another: help, campaigns, handoffs, meetings
+    /// and agendas, then the report in a section of its own.
+    @Test func helpListsTheCommandsInTableOrder() {
+        #expect(CommandTable.all.map(\.name) == [
+            "help",
+            "campaign list", "campaign show", "campaign add", "campaign set", "campaign note", "campaign archive", "campaign",
+            "handoff accept", "handoff reject", "handoff won", "handoff lost", "handoff recycle", "handoff reassign",
+            "handoff show", "handoffs", "handoff",
+            "meeting add", "meeting list", "meeting show", "meeting skip", "meeting cancel", "meeting ics",
+            "agenda add", "agenda done", "agenda",
+            "report",
+        ])
+        let text = reply("help", as: Fixtures.alex)
+        let positions = CommandTable.all.compactMap { text.range(of: $0.usage(.en) + " — ")?.lowerBound }
+        #expect(positions.count == CommandTable.all.count)
+        #expect(positions == positions.sorted())
     }
 
     @Test func unknownCommandSuggestsCommands() {

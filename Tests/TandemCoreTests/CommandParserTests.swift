@@ -40,4 +40,16 @@ struct CommandParserTests {
         #expect(word == "campain")
         #expect(closest.first?.english.first == "campaign")
     }
+
+    /// Each row's example, in both languages, parses to that row: help never shows an example that fails, and a
+    /// new row is checked by this test without one of its own.
+    @Test(arguments: CommandTable.all.map(\.name), Language.allCases)
+    func everyExampleParsesToItsOwnRow(_ name: String, _ language: Language) throws {
+        let spec = try #require(CommandTable.all.first { $0.name == name })
+        guard case .command(_, let parsed) = parser.parse(spec.example(language)) else {
+            Issue.record("\(spec.example(language)) does not parse")
+            return
+        }
+        #expect(parsed.name == name)
+    }
 }

@@ -44,6 +44,32 @@ struct HandoffTests {
         #expect(outcome.replies.first { $0.channel == nil }?.body.plainText.contains("H-1") == true)
     }
 
+    struct ScoreCase: Sendable, CustomTestStringConvertible {
+        let score: Int
+        let accepted: Bool
+        var testDescription: String { "score=\(score)" }
+    }
+
+    /// Lead scores are 0–100: both bounds are taken, and a score outside them is answered with the range, in
+    /// the sender's language.
+    @Test(arguments: [
+        ScoreCase(score: -1, accepted: false), ScoreCase(score: 0, accepted: true), ScoreCase(score: 100, accepted: true),
+        ScoreCase(score: 101, accepted: false), ScoreCase(score: 1000, accepted: false),
+    ], [Fixtures.leo, Fixtures.mia])
+    func scoresOutsideZeroToHundredAreRefused(_ score: ScoreCase, _ marketer: Member) {
+        var talk = Conversation()
+        let command = marketer.language.pick("handoff Anna to @sam consent=yes", "übergabe Anna an @jonas consent=ja")
+        let outcome = talk.say("\(command) score=\(score.score)", as: marketer)
+        if score.accepted {
+            #expect(outcome.events.count == 1)
+            #expect(talk.state.handoff(id: "H-1")?.score == score.score)
+        } else {
+            #expect(outcome.events.isEmpty)
+            let lead = marketer.language.pick("Please write it as score=0…100.", "Bitte so schreiben: score=0…100.")
+            #expect(outcome.replies.map(\.body.plainText) == [lead])
+        }
+    }
+
     @Test func contactsWithoutConsentAreRefused() {
         var talk = Conversation()
         let outcome = talk.say("handoff \"Anna Schmidt\" to @sam", as: Fixtures.leo)

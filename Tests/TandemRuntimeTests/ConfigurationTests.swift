@@ -87,6 +87,39 @@ final class ConfigurationTests {
         #expect(error.description.contains(broken.says), "\(error)")
     }
 
+    /// A config with every section, each with a place (`<root>`, `<transport>`, …) where a test may put a key.
+    static let everySection = #"""
+        {"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]<transport>},
+         "bot": {"names": ["tandem"]<bot>},
+         "team": {"members": [{"id": "a", "name": "A"<team.members[0]>}]<team>},
+         "policies": {"sla": {"hot": "1h", "businessHours": {"start": "09:00"<policies.sla.businessHours>}<policies.sla>},
+                      "report": {"day": "mon"<policies.report>}<policies>},
+         "state": {"keptSnapshots": 3<state>}<root>}
+        """#
+
+    static let sections = [
+        "root", "transport", "bot", "team", "team.members[0]", "policies", "policies.sla", "policies.sla.businessHours",
+        "policies.report", "state",
+    ]
+
+    /// Every section of the file rejects a key it does not know, and the error names the file and the key.
+    @Test(arguments: sections)
+    func anUnknownKeyInAnySectionIsNamed(_ section: String) throws {
+        var json = Self.everySection
+        for other in Self.sections { json = json.replacingOccurrences(of: "<\(other)>", with: other == section ? #", "colour": 1"# : "") }
+        let path = try write(json)
+        let error = try #require(throws: ConfigurationError.self) { try Configuration.load(from: path) }
+        #expect(error.file == path)
+        #expect(error.key == (section == "root" ? "colour" : section + ".colour"))
+        #expect(error.description.contains("unknown key"), "\(error)")
+    }
+
+    @Test func theConfigWithEverySectionLoads() throws {
+        var json = Self.everySection
+        for section in Self.sections { json = json.replacingOccurrences(of: "<\(section)>", with: "") }
+        #expect(try Configuration.load(from: try write(json)).team.members.count == 1)
+    }
+
     @Test func aTokenFromAFileIsUsedButNeverShown() throws {
         let secret = "s3cret-\(UUID().uuidString)"
         let tokenPath = try write(secret + "\n")

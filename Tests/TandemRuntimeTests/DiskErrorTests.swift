@@ -6,6 +6,7 @@ import TandemChat
 import TandemCore
 import TandemRuntime
 import TandemStore
+import TandemStoreTesting
 import TandemTesting
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCore
 import TandemStore
+import TandemStoreTesting
 import TandemTesting
 
 /// Compaction runs once per N records, keeps backups, and an append costs the same whatever the state's size.

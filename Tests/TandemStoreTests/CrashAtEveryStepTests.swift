@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCore
 import TandemStore
+import TandemStoreTesting
 import TandemTesting
 
 /// A script of commands (appends) and compactions, some with appends while their snapshot is written, cut by a

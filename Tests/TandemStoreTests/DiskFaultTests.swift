@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TandemCore
 import TandemStore
+import TandemStoreTesting
 import TandemTesting
 
 #if canImport(Glibc)

@@ -53,7 +53,9 @@ extension CommandHandler {
         }
         var score: Int?
         if let raw = o["score"] {
-            guard let value = Int(raw), (0...1000).contains(value) else { return .reply(usageLine("score=0…100", language)) }
+            guard let value = Int(raw), Self.leadScores.contains(value) else {
+                return .reply(usageLine("score=\(Self.leadScores.lowerBound)…\(Self.leadScores.upperBound)", language))
+            }
             score = value
         }
         var campaignID: String?
@@ -191,7 +193,8 @@ extension CommandHandler {
         let me = context.sender
         let handoffs = state.handoffs
         // Positions from the state's indexes, not copies or scans: a handoff is a dozen strings and arrays, and
-        // reading the thousands of open ones of a big state cost milliseconds. Only the 30 shown are read.
+        // reading every open one of a big state would make a list as slow as the state is large. Only the 30
+        // shown are read.
         let title: String
         // How many match, and the newest 30 of them.
         let (count, newest): (Int, [Int])
@@ -264,6 +267,10 @@ extension CommandHandler {
     }
 
     // MARK: - Helpers
+
+    /// Lead scores run from 0 to 100 in Tandem. The usage line is written from this range, so what the bot
+    /// says and what it accepts cannot part.
+    static let leadScores = 0...100
 
     var salesReps: [Member] { team.members.filter { $0.roles.contains(.sales) || $0.roles.contains(.salesLead) } }
 

@@ -13,7 +13,7 @@ public enum CommandTable {
             example: Localized("help handoff", "hilfe übergabe"),
             parse: { input in .help(topic: input.words.isEmpty ? nil : input.words.joined(separator: " ")) }
         )
-    ] + campaignCommands + handoffCommands + meetingCommands
+    ] + campaignCommands + handoffCommands + meetingCommands + reportCommands
 
     static let campaignCommands: [CommandSpec] = [
         CommandSpec(
@@ -167,6 +167,10 @@ public enum CommandTable {
             example: Localized("agenda M-1", "agenda M-1"),
             parse: { input in input.words.count == 1 ? .agendaShow(meeting: input.words[0]) : nil }
         ),
+    ]
+
+    /// The report reads campaigns and handoffs alike, so it belongs to no other section; last in help.
+    static let reportCommands: [CommandSpec] = [
         CommandSpec(
             ["report"], german: ["bericht"],
             arguments: Localized("[week|month]", "[woche|monat]"),

@@ -4,8 +4,8 @@ import Synchronization
 /// The meeting reminders of a window, computed once and reused by `NoticePlanner.next` and `due`.
 ///
 /// The scheduler asks for the next notice after every change of state, and for the due ones each time it
-/// wakes. Computing reminders means time-zone arithmetic for every meeting (about 7 µs each): 70 ms for each
-/// question with 10,000 meetings. The timeline lists every reminder of a window (an hour back, a day ahead),
+/// wakes. Computing reminders means time-zone arithmetic for every meeting, so each question would cost as
+/// much as there are meetings. The timeline lists every reminder of a window (an hour back, a day ahead),
 /// sorted, so most questions are a binary search. It is a memo, not state: answers are the same with or
 /// without it, and it is rebuilt when the question leaves its window or the meetings' schedules change.
 ///

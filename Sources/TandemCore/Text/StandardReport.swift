@@ -47,7 +47,7 @@ public struct StandardReport: Sendable {
             text.add(StatsText.line(total, l))
         }
 
-        // Only the overdue ones are copied: copying every open handoff costs milliseconds in a big state.
+        // Only the overdue ones are copied: copying every open handoff would cost as much as the state is large.
         let overdue = state.openHandoffs.sorted().filter { state.handoffs[$0].isOverdue(at: now) }.map { state.handoffs[$0] }
         text.add(.bold([.text(l.pick("Overdue handoffs", "Überfällige Übergaben") + " (\(overdue.count))")]))
         if !overdue.isEmpty {
