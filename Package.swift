@@ -1,9 +1,10 @@
 // swift-tools-version:6.1
+// Linux only (Debian, Ubuntu): the store calls Glibc and Linux's memory advice directly, and nothing here is
+// built or tested on macOS, so no Apple platform is declared.
 import PackageDescription
 
 let package = Package(
     name: "Tandem",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tandem", targets: ["tandem"]),
         // For the benchmark package in Benchmarks/, which depends on this one by path.
@@ -20,7 +21,7 @@ let package = Package(
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+            providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "TandemCore"),
         .target(name: "TandemStore", dependencies: ["TandemCore"]),

@@ -8,7 +8,6 @@ let benchmarkPlugin: [Target.PluginUsage] = [.plugin(name: "BenchmarkPlugin", pa
 
 let package = Package(
     name: "TandemBenchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "Tandem", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"]),
