@@ -4,89 +4,104 @@ import TandemCore
 /// The team's agreements, from the config's `policies` section: SLA per priority, business hours,
 /// rejection reasons, escalation, the weekly report, how late a missed reminder may still go out.
 struct PoliciesFile: Decodable {
-    var serviceLevels = ServiceLevels()
-    var rejectReasons = Team.defaultRejectReasons
-    var notices = NoticeSettings()
-
-    private enum CodingKeys: String, CodingKey, CaseIterable {
-        case sla, rejectReasons, escalateToLeadAfter, report, graceMinutes
+    /// First-touch deadlines per priority, as durations like `1h`.
+    struct SLA: Decodable {
+        var hot: String?
+        var warm: String?
+        var cool: String?
+        var businessHours: BusinessHours?
     }
-    private enum SLAKeys: String, CodingKey, CaseIterable { case hot, warm, cool, businessHours }
-    private enum HoursKeys: String, CodingKey, CaseIterable { case start, end, days }
-    private enum ReportKeys: String, CodingKey, CaseIterable { case day, time }
+
+    /// The working hours deadlines count, in the team's zone: `09:00`–`17:00` on weekdays unless given.
+    struct BusinessHours: Decodable {
+        var start: String?
+        var end: String?
+        var days: [String]?
+    }
+
+    /// When the weekly report goes out, in the team's zone.
+    struct Report: Decodable {
+        var day: String?
+        var time: String?
+    }
+
+    var sla: SLA?
+    var rejectReasons: [String]?
+    var escalateToLeadAfter: String?
+    var report: Report?
+    var graceMinutes: Int?
 
     static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-    init() {}
+    func serviceLevels(file: String) throws -> ServiceLevels {
+        var levels = ServiceLevels()
+        guard let sla else { return levels }
+        levels.hotMinutes = try Self.minutes(sla.hot, "policies.sla.hot", file) ?? levels.hotMinutes
+        levels.warmMinutes = try Self.minutes(sla.warm, "policies.sla.warm", file) ?? levels.warmMinutes
+        levels.coolMinutes = try Self.minutes(sla.cool, "policies.sla.cool", file) ?? levels.coolMinutes
+        if let hours = sla.businessHours {
+            let key = "policies.sla.businessHours"
+            let start = try Self.time(hours.start, key + ".start", file) ?? TimeOfDay(hour: 9)
+            let end = try Self.time(hours.end, key + ".end", file) ?? TimeOfDay(hour: 17)
+            guard start.minute == 0, end.minute == 0, start < end else {
+                throw ConfigurationError(
+                    file: file, key: key, problem: "business hours are whole hours, start before end (e.g. 09:00–17:00)")
+            }
+            let days = try (hours.days ?? ["mon", "tue", "wed", "thu", "fri"]).map { try Self.weekday($0, key + ".days", file) }
+            levels.businessHours = .init(startHour: start.hour, endHour: end.hour, weekdays: Set(days))
+        }
+        return levels
+    }
 
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
-        if c.contains(.sla) {
-            let sla = try c.superDecoder(forKey: .sla).strictContainer(keyedBy: SLAKeys.self)
-            serviceLevels.hotMinutes = try Self.minutes(sla, .hot) ?? serviceLevels.hotMinutes
-            serviceLevels.warmMinutes = try Self.minutes(sla, .warm) ?? serviceLevels.warmMinutes
-            serviceLevels.coolMinutes = try Self.minutes(sla, .cool) ?? serviceLevels.coolMinutes
-            if sla.contains(.businessHours) {
-                let hours = try sla.superDecoder(forKey: .businessHours).strictContainer(keyedBy: HoursKeys.self)
-                let start = try Self.time(hours, .start) ?? TimeOfDay(hour: 9)
-                let end = try Self.time(hours, .end) ?? TimeOfDay(hour: 17)
-                guard start.minute == 0, end.minute == 0, start < end else {
-                    throw DecodingError.dataCorrupted(.init(
-                        codingPath: hours.codingPath, debugDescription: "business hours are whole hours, start before end (e.g. 09:00–17:00)"))
-                }
-                let days = try hours.decodeIfPresent([String].self, forKey: .days) ?? ["mon", "tue", "wed", "thu", "fri"]
-                var isoDays: Set<Int> = []
-                for day in days {
-                    guard let i = Self.weekdays.firstIndex(of: String(day.lowercased().prefix(3))) else {
-                        throw DecodingError.dataCorrupted(.init(
-                            codingPath: hours.codingPath + [HoursKeys.days], debugDescription: "'\(day)' is not a weekday (mon … sun)"))
-                    }
-                    isoDays.insert(i + 1)
-                }
-                serviceLevels.businessHours = .init(startHour: start.hour, endHour: end.hour, weekdays: isoDays)
-            }
+    func rejectReasons(file: String) throws -> [String] {
+        guard let rejectReasons else { return Team.defaultRejectReasons }
+        guard !rejectReasons.isEmpty else {
+            throw ConfigurationError(file: file, key: "policies.rejectReasons", problem: "name at least one reason")
         }
-        if let reasons = try c.decodeIfPresent([String].self, forKey: .rejectReasons) {
-            guard !reasons.isEmpty else {
-                throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [CodingKeys.rejectReasons], debugDescription: "name at least one reason"))
+        return rejectReasons
+    }
+
+    func notices(file: String) throws -> NoticeSettings {
+        var notices = NoticeSettings()
+        notices.escalateToLeadAfterMinutes =
+            try Self.minutes(escalateToLeadAfter, "policies.escalateToLeadAfter", file) ?? notices.escalateToLeadAfterMinutes
+        if let graceMinutes {
+            guard (0...1440).contains(graceMinutes) else {
+                throw ConfigurationError(file: file, key: "policies.graceMinutes", problem: "between 0 and 1440")
             }
-            rejectReasons = reasons
+            notices.graceMinutes = graceMinutes
         }
-        notices.escalateToLeadAfterMinutes = try Self.minutes(c, .escalateToLeadAfter) ?? notices.escalateToLeadAfterMinutes
-        if let grace = try c.decodeIfPresent(Int.self, forKey: .graceMinutes) {
-            guard (0...1440).contains(grace) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [CodingKeys.graceMinutes], debugDescription: "between 0 and 1440"))
-            }
-            notices.graceMinutes = grace
+        if let day = report?.day {
+            notices.reportWeekday = try Self.weekday(day, "policies.report.day", file)
         }
-        if c.contains(.report) {
-            let report = try c.superDecoder(forKey: .report).strictContainer(keyedBy: ReportKeys.self)
-            if let day = try report.decodeIfPresent(String.self, forKey: .day) {
-                guard let i = Self.weekdays.firstIndex(of: String(day.lowercased().prefix(3))) else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: report.codingPath + [ReportKeys.day], debugDescription: "'\(day)' is not a weekday (mon … sun)"))
-                }
-                notices.reportWeekday = i + 1
-            }
-            notices.reportTime = try Self.time(report, .time) ?? notices.reportTime
-        }
+        notices.reportTime = try Self.time(report?.time, "policies.report.time", file) ?? notices.reportTime
+        return notices
     }
 
     /// "1h", "30m", "1d" → minutes.
-    private static func minutes<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Int? {
-        guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+    private static func minutes(_ text: String?, _ key: String, _ file: String) throws -> Int? {
+        guard let text else { return nil }
         guard let duration = WhenParser.parseOffset(text), duration > .zero else {
-            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: "'\(text)' is not a duration like 30m, 4h or 1d"))
+            throw ConfigurationError(file: file, key: key, problem: "'\(text)' is not a duration like 30m, 4h or 1d")
         }
         return Int(duration.components.seconds / 60)
     }
 
     /// "09:00" → a time of day.
-    private static func time<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> TimeOfDay? {
-        guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+    private static func time(_ text: String?, _ key: String, _ file: String) throws -> TimeOfDay? {
+        guard let text else { return nil }
         let parts = text.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2, let time = TimeOfDay(validatingHour: parts[0], minute: parts[1]) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [key], debugDescription: "'\(text)' is not a time like 09:00"))
+            throw ConfigurationError(file: file, key: key, problem: "'\(text)' is not a time like 09:00")
         }
         return time
+    }
+
+    /// "monday", "Mon" → the ISO weekday (1 = Monday).
+    private static func weekday(_ text: String, _ key: String, _ file: String) throws -> Int {
+        guard let index = weekdays.firstIndex(of: String(text.lowercased().prefix(3))) else {
+            throw ConfigurationError(file: file, key: key, problem: "'\(text)' is not a weekday (mon … sun)")
+        }
+        return index + 1
     }
 }

@@ -120,6 +120,68 @@ final class ConfigurationTests {
         #expect(try Configuration.load(from: try write(json)).team.members.count == 1)
     }
 
+    /// Every config file shipped in Config/ and Deploy/ (JSON objects; the campaign seed files are lists) loads.
+    static let shippedConfigFiles = ["Config", "Deploy"].flatMap { folder in
+        let url = TandemProcess.packageRoot.appendingPathComponent(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().map { folder + "/" + $0 }.filter { file in
+            let data = FileManager.default.contents(atPath: TandemProcess.packageRoot.appendingPathComponent(file).path)
+            return data.flatMap { try? JSONSerialization.jsonObject(with: $0) } is [String: Any]
+        }
+    }
+
+    @Test func aConfigFileIsShipped() {
+        #expect(Self.shippedConfigFiles.contains("Config/local.json"))
+    }
+
+    @Test(arguments: shippedConfigFiles)
+    func aShippedConfigFileLoads(_ file: String) throws {
+        let configuration = try Configuration.load(from: TandemProcess.packageRoot.appendingPathComponent(file).path)
+        #expect(!configuration.team.members.isEmpty)
+    }
+
+    /// The local transport's channels and bot identity reject unknown keys like every other section.
+    @Test(arguments: [
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c", "topic": "x"}]}, "team": {"members": []}}"#,
+               key: "transport.channels[0].topic", says: "unknown key (known keys: id, name)"),
+        Broken(json: #"{"transport": {"type": "local", "bot": {"id": "b", "nick": "B"}, "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}}"#,
+               key: "transport.bot.nick", says: "unknown key (known keys: id, name)"),
+    ])
+    func theLocalChannelsAndBotRejectUnknownKeys(_ broken: Broken) throws {
+        try aBrokenConfigNamesTheFileAndTheKey(broken)
+    }
+
+    @Test(arguments: [
+        Broken(json: #"{"transport": {"type": "local", "port": "80", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}}"#,
+               key: "transport.port", says: "expected a number"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": null}"#,
+               key: "team", says: "expected an object, found null"),
+        Broken(json: #"{"transport": {"type": "local", "channels": {}}, "team": {"members": []}}"#,
+               key: "transport.channels", says: "expected a list"),
+        Broken(json: #"{"transport": {"type": "local", "channels": []}, "team": {"members": []}}"#,
+               key: "transport.channels", says: "name at least one channel"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": [{"id": "a"}]}}"#,
+               key: "team.members[0].name", says: "is missing"),
+        Broken(json: #"{"transport": {"type": "webhook", "tokenEnv": "PATH"}, "team": {"members": []}}"#,
+               key: "transport.baseURL", says: "is missing"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}, "policies": {"sla": {"businessHours": {"days": ["mon", "someday"]}}}}"#,
+               key: "policies.sla.businessHours.days", says: "'someday' is not a weekday"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}, "policies": {"report": {"time": "9 am"}}}"#,
+               key: "policies.report.time", says: "'9 am' is not a time like 09:00"),
+    ])
+    func aWrongValueNamesTheKey(_ broken: Broken) throws {
+        try aBrokenConfigNamesTheFileAndTheKey(broken)
+    }
+
+    /// A token written into the config file is an unknown key, and the error does not repeat it.
+    @Test func aTokenInTheConfigFileIsRefusedAndNotShown() throws {
+        let secret = "s3cret-\(UUID().uuidString)"
+        let path = try write(#"{"transport": {"type": "webhook", "baseURL": "https://x", "token": "\#(secret)"}, \#(Self.team)}"#)
+        let error = try #require(throws: ConfigurationError.self) { try Configuration.load(from: path) }
+        #expect(error.key == "transport.token")
+        #expect(!error.description.contains(secret))
+    }
+
     @Test func aTokenFromAFileIsUsedButNeverShown() throws {
         let secret = "s3cret-\(UUID().uuidString)"
         let tokenPath = try write(secret + "\n")

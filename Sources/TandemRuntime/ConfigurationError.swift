@@ -1,30 +1,5 @@
 import Foundation
 
-/// A coding key for any string, to list the keys a JSON object really has.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
-extension Decoder {
-    /// The keyed container of a config section whose keys must all be known: a typo in a config file must not
-    /// be silently ignored. The known keys are the cases of `keys`, so each key is written once, in its
-    /// `CodingKeys`; an unknown one throws with its coding path, which `ConfigurationError` turns into the
-    /// file and the key.
-    func strictContainer<K: CodingKey & CaseIterable>(keyedBy keys: K.Type) throws -> KeyedDecodingContainer<K> {
-        let known = Set(K.allCases.map(\.stringValue))
-        for key in try container(keyedBy: AnyKey.self).allKeys where !known.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: codingPath + [key],
-                    debugDescription: "unknown key (known keys: \(known.sorted().joined(separator: ", ")))"))
-        }
-        return try container(keyedBy: K.self)
-    }
-}
-
 /// A configuration file that cannot be used, naming the file and the key.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var file: String

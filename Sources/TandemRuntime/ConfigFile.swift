@@ -1,0 +1,168 @@
+import Foundation
+import TandemCore
+import TandemStore
+
+/// The config file as written: each stored property of these structs is one key of the file, optional where the
+/// key may be missing. `StrictJSONDecoder` rejects every other key; `configuration(path:)` then fills in the
+/// defaults and checks the values, naming the key at fault.
+struct ConfigFile: Decodable {
+    var transport: TransportFile
+    var bot: BotFile?
+    var team: TeamFile
+    var seedCampaigns: String?
+    var policies: PoliciesFile?
+    var state: StateFile?
+
+    /// The runtime configuration of a file read from `path`.
+    /// - Throws: `ConfigurationError` naming `path` and the key at fault.
+    func configuration(path: String) throws -> Configuration {
+        var transport = try self.transport.settings(file: path)
+        let policies = self.policies ?? PoliciesFile()
+        var team = try self.team.team(file: path)
+        team.serviceLevels = try policies.serviceLevels(file: path)
+        team.rejectReasons = try policies.rejectReasons(file: path)
+        if case .local(var local) = transport {
+            for member in team.members where local.tokens[member.id] == nil {
+                local.tokens[member.id] = "local-" + member.id
+            }
+            transport = .local(local)
+        }
+        var bot = BotSettings()
+        bot.names = self.bot?.names ?? bot.names
+        bot.prefixes = self.bot?.prefixes ?? bot.prefixes
+        let folder = (path as NSString).deletingLastPathComponent
+        return Configuration(
+            transport: transport, bot: bot, team: team,
+            seedCampaigns: seedCampaigns.map { $0.hasPrefix("/") ? $0 : (folder as NSString).appendingPathComponent($0) },
+            notices: try policies.notices(file: path), store: try (state ?? StateFile()).configuration(file: path), file: path)
+    }
+}
+
+/// The optional `bot` section.
+struct BotFile: Decodable {
+    var names: [String]?
+    var prefixes: [String]?
+}
+
+/// The `transport` section: the keys of both transports; which ones apply depends on `type`.
+struct TransportFile: Decodable {
+    /// The bot's participant on the local endpoint.
+    struct BotIdentity: Decodable {
+        var id: String?
+        var name: String?
+    }
+
+    var type: String
+    // local
+    var host: String?
+    var port: Int?
+    var bot: BotIdentity?
+    var botToken: String?
+    var tokens: [String: String]?
+    var channels: [LocalChannelSettings]?
+    // webhook
+    var baseURL: String?
+    var tokenEnv: String?
+    var tokenFile: String?
+
+    func settings(file: String) throws -> TransportSettings {
+        switch type {
+        case "local":
+            var local = LocalSettings()
+            local.host = host ?? local.host
+            local.port = port ?? local.port
+            local.botID = bot?.id ?? local.botID
+            local.botName = bot?.name ?? local.botName
+            local.botToken = botToken ?? local.botToken
+            local.tokens = tokens ?? [:]
+            local.channels = channels ?? []
+            if local.channels.isEmpty {
+                throw ConfigurationError(file: file, key: "transport.channels", problem: "name at least one channel")
+            }
+            return .local(local)
+        case "webhook":
+            guard let baseURL else { throw ConfigurationError(file: file, key: "transport.baseURL", problem: "is missing") }
+            guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+                throw ConfigurationError(file: file, key: "transport.baseURL", problem: "must start with http:// or https://")
+            }
+            return .webhook(WebhookSettings(baseURL: baseURL, token: try token(file: file)))
+        case let other:
+            throw ConfigurationError(file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook)")
+        }
+    }
+
+    /// The bot's token comes from a file or an environment variable, never from the config file itself, and is
+    /// never part of an error.
+    private func token(file: String) throws -> String {
+        if let tokenFile {
+            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                throw ConfigurationError(file: file, key: "transport.tokenFile", problem: "cannot read \(tokenFile)")
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let name = tokenEnv ?? "TANDEM_TOKEN"
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw ConfigurationError(file: file, key: "transport.tokenEnv", problem: "the environment variable \(name) is not set")
+        }
+        return value
+    }
+}
+
+/// The `team` section.
+struct TeamFile: Decodable {
+    /// One entry of `team.members`.
+    struct MemberFile: Decodable {
+        var id: String
+        var name: String
+        var roles: [Role]?
+        var language: Language?
+        var timeZone: String?
+    }
+
+    var timeZone: String?
+    var salesChannel: String?
+    var jointChannel: String?
+    var members: [MemberFile]
+
+    func team(file: String) throws -> Team {
+        let teamZone = timeZone ?? "UTC"
+        func checkZone(_ zone: String, key: String) throws {
+            if TimeZone(identifier: zone) == nil {
+                throw ConfigurationError(file: file, key: key, problem: "'\(zone)' is not an IANA time zone (e.g. Europe/Berlin)")
+            }
+        }
+        try checkZone(teamZone, key: "team.timeZone")
+        var seen = Set<String>()
+        let members = try self.members.enumerated().map { i, m in
+            guard seen.insert(m.id).inserted else {
+                throw ConfigurationError(file: file, key: "team.members[\(i)].id", problem: "'\(m.id)' appears twice")
+            }
+            let zone = m.timeZone ?? teamZone
+            try checkZone(zone, key: "team.members[\(i)].timeZone")
+            return Member(id: m.id, name: m.name, roles: Set(m.roles ?? []), language: m.language ?? .en, timeZone: zone)
+        }
+        return Team(members: members, timeZone: teamZone, salesChannel: salesChannel, jointChannel: jointChannel)
+    }
+}
+
+/// The optional `state` section: compaction thresholds and backups. The defaults suit every team size; a
+/// smaller threshold makes snapshots more often, each as costly as the whole state is large.
+struct StateFile: Decodable {
+    var compactAfterRecords: Int?
+    var compactAfterMegabytes: Int?
+    var keptSnapshots: Int?
+
+    func configuration(file: String) throws -> JournalStore.Configuration {
+        func count(_ value: Int?, _ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let value, !range.contains(value) else { return value }
+            throw ConfigurationError(
+                file: file, key: "state." + key, problem: "\(value) is not between \(range.lowerBound) and \(range.upperBound)")
+        }
+        let defaults = JournalStore.Configuration()
+        return JournalStore.Configuration(
+            compactAfterRecords: try count(compactAfterRecords, "compactAfterRecords", 1...10_000_000) ?? defaults.compactAfterRecords,
+            compactAfterBytes: try count(compactAfterMegabytes, "compactAfterMegabytes", 1...65_536).map { $0 * 1024 * 1024 }
+                ?? defaults.compactAfterBytes,
+            keptSnapshots: try count(keptSnapshots, "keptSnapshots", 1...100) ?? defaults.keptSnapshots)
+    }
+}
