@@ -41,7 +41,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
 
     /// "2026-12-03". Not `String(format:)` for real dates: on Linux it goes through CFString, and a snapshot
-    /// writes every campaign's days (it was a tenth of the encoding time).
+    /// writes every campaign's days.
     public var description: String {
         guard (0...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else {
             return String(format: "%04d-%02d-%02d", year, month, day)

@@ -10,7 +10,7 @@ public enum TextFolding {
 
     /// What `fold` means, for any text: lower-cased, umlauts and ß spelt out, then Foundation's diacritic- and
     /// case-insensitive folding. `fold` and `words` take it only for text that is not `isPlain`, as it is slow
-    /// on Linux (tens of µs a brief); tests hold the plain path to it.
+    /// on Linux; tests hold the plain path to it.
     static func foldedByFoundation(_ text: some StringProtocol) -> String {
         var s = String(text).lowercased()
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
