@@ -35,6 +35,11 @@ public struct LocalEndpointConfiguration: Sendable {
     public var maxLongPollSeconds: Int = ProtocolLimits.defaultMaxLongPollSeconds
     /// How many of the most recent messages are kept in memory.
     public var retainedMessages: Int = ProtocolLimits.defaultRetainedMessages
+    /// How long a message is kept in memory (with ``retainedMessages``, whichever bound is hit first).
+    public var retainedSeconds: Int = Self.defaultRetainedSeconds
+
+    /// One day: long enough for any bot to catch up after a restart, short enough that memory stays flat.
+    public static let defaultRetainedSeconds = 24 * 60 * 60
 
     /// Creates a configuration with the default limits.
     public init(

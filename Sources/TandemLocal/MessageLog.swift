@@ -1,9 +1,11 @@
-/// The most recent messages, in id order, with a fixed capacity.
+import Foundation
+
+/// The most recent messages, in id order, with a fixed capacity (and, through ``removeMessages(before:)``, an age).
 ///
 /// Ids are consecutive, so the message after a cursor is found by arithmetic rather
 /// than search. Evicted messages are dropped from the front lazily: the backing array
-/// is compacted once the dead prefix is as long as the capacity, which keeps `append`
-/// amortised O(1) without a ring buffer.
+/// is compacted once the dead prefix is half of it, which keeps `append` amortised O(1)
+/// without a ring buffer.
 struct MessageLog: Sendable {
     /// How many messages are retained.
     let capacity: Int
@@ -34,11 +36,31 @@ struct MessageLog: Sendable {
             evicted = storage[head]
             head += 1
         }
-        if head >= capacity {
+        compactIfHalfDead()
+        return evicted
+    }
+
+    /// Drops the retained messages dated before `cutoff` and returns them, oldest first.
+    /// Stops at the first message not yet expired: dates follow the wall clock, which may step back, so an
+    /// older one behind it waits for a later call (the count bound still holds meanwhile).
+    mutating func removeMessages(before cutoff: Date) -> ArraySlice<LoggedMessage> {
+        let start = head
+        while head < storage.count, storage[head].date < cutoff {
+            head += 1
+        }
+        guard head > start else { return [] }
+        let expired = storage[start..<head]
+        compactIfHalfDead()
+        return expired
+    }
+
+    /// Removes the evicted prefix once it is at least half the backing array: amortised O(1) per
+    /// message, and the array never holds more than twice what is retained.
+    private mutating func compactIfHalfDead() {
+        if head > 0, head * 2 >= storage.count {
             storage.removeFirst(head)
             head = 0
         }
-        return evicted
     }
 
     /// The retained messages with an id greater than `id`, oldest first. A cursor older
