@@ -15,7 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Already in the graph through Hummingbird; named because TandemLocal imports their modules directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +33,15 @@ let package = Package(
         .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore", "TandemProtocol"]),
         .target(
             name: "TandemLocal",
-            dependencies: ["TandemProtocol", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: [
+                "TandemProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "TandemRuntime",
@@ -61,13 +72,18 @@ let package = Package(
         ),
         .testTarget(
             name: "TandemChatTests",
-            dependencies: ["TandemChat", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: [
+                "TandemChat",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol", "TandemTesting"]),
         .testTarget(
             name: "TandemLocalTests",
             dependencies: [
-                "TandemLocal", "TandemProtocol", "TandemTesting", .product(name: "FlyingFox", package: "FlyingFox"),
+                "TandemLocal", "TandemProtocol", "TandemTesting",
             ]
         ),
         .testTarget(

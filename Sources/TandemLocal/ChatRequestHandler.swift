@@ -1,8 +1,10 @@
-import FlyingFox
 import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
 import TandemProtocol
 
-/// Maps HTTP requests onto the ``ChatRoom``: the thin FlyingFox layer of the local endpoint.
+/// Maps HTTP requests onto the ``ChatRoom``: the thin Hummingbird layer of the local endpoint.
 ///
 /// Routes (webhook chat protocol v1, plus the web page and its helper):
 /// - `GET /` — the chat page
@@ -10,36 +12,43 @@ import TandemProtocol
 /// - `GET /updates?after=&timeout=&limit=` — long poll (bearer token)
 /// - `POST /messages` — post (bearer token)
 /// - `GET /channels` — channels the caller can see (bearer token)
-struct ChatRequestHandler: HTTPHandler {
+///
+/// A responder of its own rather than Hummingbird's `Router`: five fixed paths need no tree,
+/// and every refusal, 404 and 405 included, must carry the protocol's JSON error body.
+struct ChatRequestHandler: HTTPResponder {
     let room: ChatRoom
     let maxBodyBytes: Int
     let maxLongPollSeconds: Int
 
     /// The one method each path answers; any other method gets `405`.
-    private static let routes: [String: HTTPMethod] = {
-        var routes: [String: HTTPMethod] = ["/": .GET, "/local/participants": .GET]
+    private static let routes: [String: HTTPRequest.Method] = {
+        var routes: [String: HTTPRequest.Method] = ["/": .get, "/local/participants": .get]
         for route in Route.allCases {
-            routes[route.path] = HTTPMethod(route.method)
+            routes[route.path] = HTTPRequest.Method(route.method)
         }
         return routes
     }()
 
-    func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
+    func respond(to request: Request, context: LocalRequestContext) async throws -> Response {
         do {
             return try await route(request)
         } catch let failure as RequestFailure {
+            if failure.closesConnection {
+                context.closeConnectionAfterResponse()
+            }
             return failure.response
         }
     }
 
-    private func route(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
-        guard let method = Self.routes[request.path] else {
-            throw RequestFailure.notFound(path: request.path)
+    private func route(_ request: Request) async throws -> Response {
+        let path = request.uri.path
+        guard let method = Self.routes[path] else {
+            throw RequestFailure.notFound(path: path)
         }
         guard request.method == method else {
-            throw RequestFailure.methodNotAllowed(request.method, path: request.path, allowed: method)
+            throw RequestFailure.methodNotAllowed(request.method, path: path, allowed: method)
         }
-        switch request.path {
+        switch path {
         case "/":
             return .chatPage()
         case "/local/participants":
@@ -55,12 +64,12 @@ struct ChatRequestHandler: HTTPHandler {
 
     // MARK: - Protocol routes
 
-    private func updates(_ request: FlyingFox.HTTPRequest) async throws(RequestFailure) -> FlyingFox.HTTPResponse {
+    private func updates(_ request: Request) async throws(RequestFailure) -> Response {
         let caller = try authenticate(request)
-        let query = try UpdatesQuery(request.query, maxTimeoutSeconds: maxLongPollSeconds)
-        // FlyingFox does not read the socket while a handler runs, so a client that goes away
-        // is not noticed here: its waiter lives until the poll's timeout (at most
-        // maxLongPollSeconds) and is removed then; cancellation (shutdown) removes it at once.
+        let query = try UpdatesQuery(request.queryItems, maxTimeoutSeconds: maxLongPollSeconds)
+        // The handler is not told when a client goes away mid-poll: its waiter lives until the
+        // poll's timeout (at most maxLongPollSeconds) and is removed then; cancellation (shutdown)
+        // and the room's close (graceful shutdown) end it at once.
         let batch = await room.waitForUpdates(
             for: caller.id,
             after: query.after,
@@ -71,19 +80,19 @@ struct ChatRequestHandler: HTTPHandler {
         return .json(UpdatesPage(batch))
     }
 
-    private func postMessage(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
+    private func postMessage(_ request: Request) async throws -> Response {
         let sender = try authenticate(request)
         let body = try await request.boundedBody(limit: maxBodyBytes)
-        let message = try NewMessage(json: body)
+        let message = try NewMessage(json: Data(body.readableBytesView))
         do {
-            let id = try await room.post(message, from: sender)
+            let id = try room.post(message, from: sender)
             return .json(PostedMessage(id: String(id)))
         } catch {
             throw RequestFailure.badRequest(error.message)
         }
     }
 
-    private func channels(_ request: FlyingFox.HTTPRequest) throws(RequestFailure) -> FlyingFox.HTTPResponse {
+    private func channels(_ request: Request) throws(RequestFailure) -> Response {
         let caller = try authenticate(request)
         let directory = room.directory
         let channels = directory.channels(visibleTo: caller.id).map {
@@ -98,7 +107,7 @@ struct ChatRequestHandler: HTTPHandler {
     /// acceptable only because this endpoint is for trying Tandem on loopback; to keep
     /// other web sites from reading it through DNS rebinding, it answers only requests
     /// addressed to an IP literal or `localhost`.
-    private func participants(_ request: FlyingFox.HTTPRequest) throws(RequestFailure) -> FlyingFox.HTTPResponse {
+    private func participants(_ request: Request) throws(RequestFailure) -> Response {
         guard request.isAddressedToLiteralHost else {
             throw .forbidden("open the local chat through an IP address or localhost, e.g. http://127.0.0.1:8080/")
         }
@@ -113,7 +122,7 @@ struct ChatRequestHandler: HTTPHandler {
     // MARK: - Helpers
 
     /// The participant whose bearer token the request carries.
-    private func authenticate(_ request: FlyingFox.HTTPRequest) throws(RequestFailure) -> LocalParticipant {
+    private func authenticate(_ request: Request) throws(RequestFailure) -> LocalParticipant {
         guard let token = request.bearerToken else {
             throw .unauthorized("missing bearer token: send Authorization: Bearer {token}")
         }

@@ -1,6 +1,9 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
 
 /// The embedded local chat endpoint: the reference server of the webhook chat protocol (v1)
 /// and a small web page to chat in.
@@ -9,6 +12,11 @@ import Foundation
 /// loopback by default, and its page lets anyone who can reach it act as any configured
 /// person, because `GET /local/participants` hands out their tokens. Real teams connect
 /// Tandem to their own chat server instead.
+///
+/// It runs on Hummingbird (SwiftNIO): HTTP/1.1 with keep-alive, `TCP_NODELAY` on every
+/// connection (NIO sets it on the listening socket and accepted sockets inherit it), a head
+/// size limit and an idle timeout. Run inside a `ServiceGroup`, a graceful shutdown stops
+/// accepting connections, answers waiting long polls at once and lets requests in flight finish.
 ///
 /// ```swift
 /// let endpoint = LocalChatEndpoint(configuration: configuration)
@@ -23,39 +31,52 @@ public final class LocalChatEndpoint: Sendable {
     /// The room and server, or why the configuration cannot be served. Kept as a result
     /// because `init` cannot throw (the runtime builds endpoints before it runs them).
     private let setup: Result<Served, LocalEndpointError>
+    private let listening = ListeningPort()
 
-    private struct Served {
+    private struct Served: Sendable {
         let room: ChatRoom
-        let server: HTTPServer
+        let application: Application<ChatRequestHandler>
     }
 
     /// Creates an endpoint; nothing listens until ``run()``.
     /// - Parameters:
     ///   - configuration: where to listen, who takes part, the channels and limits.
-    ///   - now: the time source for message timestamps (inject a fixed clock in tests).
+    ///   - now: the time source for message timestamps and their age (inject a fixed clock in tests).
     public init(configuration: LocalEndpointConfiguration, now: @escaping @Sendable () -> Date = Date.init) {
         do throws(LocalEndpointError) {
             let directory = try ChatDirectory(configuration: configuration)
             let address = try Self.address(host: configuration.host, port: configuration.port)
-            let limits = try Self.validatedLimits(configuration)
-            let room = ChatRoom(directory: directory, retainedMessages: limits.retained, now: now)
+            let limits = try Limits(configuration)
+            let room = ChatRoom(
+                directory: directory,
+                retainedMessages: limits.retainedMessages,
+                retainedSeconds: TimeInterval(limits.retainedSeconds),
+                now: now
+            )
             let handler = ChatRequestHandler(
                 room: room,
-                maxBodyBytes: limits.body,
-                maxLongPollSeconds: limits.longPoll
+                maxBodyBytes: limits.maxBodyBytes,
+                maxLongPollSeconds: limits.maxLongPollSeconds
             )
-            // FlyingFox cancels a handler after `timeout`; give long polls room to end on their own.
-            let server = HTTPServer(
-                config: HTTPServer.Configuration(
-                    address: address,
-                    timeout: TimeInterval(limits.longPoll + 15),
-                    // FlyingFox logs each connection to standard output; every failure to serve
-                    // is also thrown from `run()`, where the runtime logs it once.
-                    logger: .disabled
+            let listening = self.listening
+            let application = Application(
+                responder: handler,
+                server: .http1(
+                    configuration: HTTP1Channel.Configuration(
+                        idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+                        httpDecoderConfiguration: .init(
+                            maxHeaderFieldSize: limits.maxHeaderBytes,
+                            maxHeaderListSize: limits.maxHeaderBytes
+                        )
+                    )
                 ),
-                handler: handler
+                configuration: ApplicationConfiguration(address: address, serverName: nil),
+                onServerRunning: { channel in listening.listened(on: channel.localAddress?.port) },
+                // Failures to serve are thrown from `run()`, where the runtime logs them once;
+                // Hummingbird's own per-request and start-up lines would only repeat them.
+                logger: Logger(label: "tandem.local-endpoint", factory: { _ in SwiftLogNoOpLogHandler() })
             )
-            setup = .success(Served(room: room, server: server))
+            setup = .success(Served(room: room, application: application))
         } catch {
             setup = .failure(error)
         }
@@ -64,67 +85,88 @@ public final class LocalChatEndpoint: Sendable {
     /// The room behind the endpoint, for tests that check its state (e.g. no leaked waiters).
     var room: ChatRoom? { try? setup.get().room }
 
-    /// Serves until the task is cancelled (returns normally on cancellation; CancellationError
-    /// from FlyingFox is swallowed).
+    /// Serves until the task is cancelled or, in a `ServiceGroup`, until graceful shutdown;
+    /// returns normally then.
     /// - Throws: ``LocalEndpointError`` for a configuration that cannot be served; socket errors
-    ///   (e.g. the port is taken) as FlyingFox reports them.
+    ///   (e.g. the port is taken) as NIO reports them.
     public func run() async throws {
-        let served = try setup.get()
+        let served: Served
         do {
-            try await served.server.run()
+            served = try setup.get()
+        } catch {
+            listening.failed(error)
+            throw error
+        }
+        do {
+            // The room closes first, so long polls answer now instead of holding the server's
+            // graceful shutdown (which waits for requests in flight) until their timeouts.
+            try await withGracefulShutdownHandler {
+                try await served.application.run()
+            } onGracefulShutdown: {
+                served.room.close()
+            }
+            listening.failed(LocalEndpointError("the server stopped before it listened"))
         } catch is CancellationError {
-            return
+            listening.failed(CancellationError())
         } catch where Task.isCancelled {
             // Shutdown can surface as a socket error from the closed listener: still a clean stop.
-            return
+            listening.failed(CancellationError())
+        } catch {
+            listening.failed(error)
+            throw error
         }
     }
 
     /// Waits until the socket listens; returns the bound port (useful with port 0).
-    /// - Throws: ``LocalEndpointError`` for a configuration that cannot be served, or a timeout
-    ///   if ``run()`` does not start listening within 30 seconds.
+    /// - Throws: ``LocalEndpointError`` for a configuration that cannot be served, the error that
+    ///   stopped ``run()`` before it listened, or a timeout if it does not listen within 30 seconds.
     public func waitUntilListening() async throws -> Int {
-        let served = try setup.get()
-        try await served.server.waitUntilListening(timeout: 30)
-        switch await served.server.listeningAddress {
-        case .ip4(_, let port)?, .ip6(_, let port)?:
-            return Int(port)
-        case .unix?, nil:
-            throw LocalEndpointError("the server stopped before its port could be read")
-        }
+        _ = try setup.get()
+        return try await listening.port(timeout: .seconds(30))
     }
 
     // MARK: - Configuration checks
 
-    private static func address(host: String, port: Int) throws(LocalEndpointError) -> any SocketAddress {
-        guard let port = UInt16(exactly: port) else {
+    private static func address(host: String, port: Int) throws(LocalEndpointError) -> BindAddress {
+        guard UInt16(exactly: port) != nil else {
             throw LocalEndpointError("port \(port) is outside 0…65535")
         }
-        do {
-            if host == "localhost" {
-                return try sockaddr_in.inet(ip4: "127.0.0.1", port: port)
-            } else if host.contains(":") {
-                return try sockaddr_in6.inet6(ip6: host, port: port)
-            } else {
-                return try sockaddr_in.inet(ip4: host, port: port)
-            }
-        } catch {
+        let literal = host == "localhost" ? "127.0.0.1" : host
+        // The same check NIO makes when binding, made here so the error names the config value.
+        guard (try? SocketAddress(ipAddress: literal, port: port)) != nil else {
             throw LocalEndpointError("host \"\(host)\" must be an IPv4 or IPv6 address or localhost")
         }
+        return .hostname(literal, port: port)
     }
 
-    private static func validatedLimits(
-        _ configuration: LocalEndpointConfiguration
-    ) throws(LocalEndpointError) -> (body: Int, longPoll: Int, retained: Int) {
-        guard configuration.maxBodyBytes > 0 else {
-            throw LocalEndpointError("maxBodyBytes must be positive")
+    /// The configured limits, checked.
+    private struct Limits {
+        let maxBodyBytes: Int
+        let maxLongPollSeconds: Int
+        let retainedMessages: Int
+        let retainedSeconds: Int
+        let maxHeaderBytes: Int
+        let idleTimeoutSeconds: Int
+
+        init(_ configuration: LocalEndpointConfiguration) throws(LocalEndpointError) {
+            for (name, value) in [
+                ("maxBodyBytes", configuration.maxBodyBytes),
+                ("retainedMessages", configuration.retainedMessages),
+                ("retainedSeconds", configuration.retainedSeconds),
+                ("maxHeaderBytes", configuration.maxHeaderBytes),
+                ("idleTimeoutSeconds", configuration.idleTimeoutSeconds),
+            ] where value <= 0 {
+                throw LocalEndpointError("\(name) must be positive")
+            }
+            guard configuration.maxLongPollSeconds >= 0 else {
+                throw LocalEndpointError("maxLongPollSeconds must not be negative")
+            }
+            maxBodyBytes = configuration.maxBodyBytes
+            maxLongPollSeconds = configuration.maxLongPollSeconds
+            retainedMessages = configuration.retainedMessages
+            retainedSeconds = configuration.retainedSeconds
+            maxHeaderBytes = configuration.maxHeaderBytes
+            idleTimeoutSeconds = configuration.idleTimeoutSeconds
         }
-        guard configuration.maxLongPollSeconds >= 0 else {
-            throw LocalEndpointError("maxLongPollSeconds must not be negative")
-        }
-        guard configuration.retainedMessages > 0 else {
-            throw LocalEndpointError("retainedMessages must be positive")
-        }
-        return (configuration.maxBodyBytes, configuration.maxLongPollSeconds, configuration.retainedMessages)
     }
 }

@@ -37,6 +37,12 @@ public struct LocalEndpointConfiguration: Sendable {
     public var retainedMessages: Int = ProtocolLimits.defaultRetainedMessages
     /// How long a message is kept in memory (with ``retainedMessages``, whichever bound is hit first).
     public var retainedSeconds: Int = Self.defaultRetainedSeconds
+    /// The largest request head (request line and headers) accepted; a larger one is answered
+    /// with `400` and the connection closed.
+    public var maxHeaderBytes: Int = 16 * 1024
+    /// How long a connection may stay silent, idle between requests or stalled while sending one,
+    /// before it is closed. A long poll being answered is never cut by it.
+    public var idleTimeoutSeconds: Int = 60
 
     /// One day: long enough for any bot to catch up after a restart, short enough that memory stays flat.
     public static let defaultRetainedSeconds = 24 * 60 * 60

@@ -1,4 +1,5 @@
-import FlyingFox
+import HTTPTypes
+import Hummingbird
 import TandemProtocol
 
 /// A request the endpoint refuses, with the status and the ``ErrorBody`` message to answer.
@@ -6,16 +7,16 @@ import TandemProtocol
 /// Thrown (typed) by the request parsing helpers so each route reads as the happy path;
 /// ``ChatRequestHandler`` turns it into a response. Messages never repeat a token.
 struct RequestFailure: Error, Equatable {
-    let status: HTTPStatusCode
+    let status: HTTPResponse.Status
     let message: String
-    var headers: HTTPHeaders = [:]
+    var headers: HTTPFields = [:]
 
     static func badRequest(_ message: String) -> Self {
         Self(status: .badRequest, message: message)
     }
 
     static func unauthorized(_ message: String) -> Self {
-        Self(status: .unauthorized, message: message, headers: [HTTPHeader("WWW-Authenticate"): "Bearer"])
+        Self(status: .unauthorized, message: message, headers: [.wwwAuthenticate: "Bearer"])
     }
 
     static func forbidden(_ message: String) -> Self {
@@ -23,9 +24,9 @@ struct RequestFailure: Error, Equatable {
     }
 
     static func payloadTooLarge(limit: Int) -> Self {
-        // The unread rest of the body would be taken for the next request: ask the client to close.
+        // The unread rest of the body is not worth reading: the server closes after answering, and says so.
         Self(
-            status: .payloadTooLarge,
+            status: .contentTooLarge,
             message: "request body too large: the limit is \(limit) bytes",
             headers: [.connection: "close"]
         )
@@ -35,20 +36,21 @@ struct RequestFailure: Error, Equatable {
         Self(status: .notFound, message: "no such path \(path): see GET /channels, GET /updates, POST /messages")
     }
 
-    static func methodNotAllowed(_ method: HTTPMethod, path: String, allowed: HTTPMethod) -> Self {
+    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: HTTPRequest.Method) -> Self {
         Self(
             status: .methodNotAllowed,
             message: "\(method.rawValue) is not allowed on \(path); use \(allowed.rawValue)",
-            headers: [HTTPHeader("Allow"): allowed.rawValue]
+            headers: [.allow: allowed.rawValue]
         )
     }
 
+    /// Whether the server closes the connection once it has answered.
+    var closesConnection: Bool { headers[.connection] == "close" }
+
     /// The JSON answer for this failure.
-    var response: FlyingFox.HTTPResponse {
-        var response = FlyingFox.HTTPResponse.json(ErrorBody(error: message), status: status)
-        for (header, value) in headers {
-            response.headers[header] = value
-        }
+    var response: Response {
+        var response = Response.json(ErrorBody(error: message), status: status)
+        response.headers.append(contentsOf: headers)
         return response
     }
 }

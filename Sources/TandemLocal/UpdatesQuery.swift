@@ -1,4 +1,3 @@
-import FlyingFox
 import TandemProtocol
 
 /// The query of `GET /updates?after={cursor}&timeout={seconds}&limit={n}` (an `UpdatesRequest`), as the server
@@ -16,7 +15,7 @@ struct UpdatesQuery: Equatable {
 
     /// - Throws: ``RequestFailure`` (400) for a value that is not a number; out-of-range
     ///   numbers are clamped rather than refused, so a client asking for more gets the most allowed.
-    init(_ query: [FlyingFox.HTTPRequest.QueryItem], maxTimeoutSeconds: Int) throws(RequestFailure) {
+    init(_ query: [String: String], maxTimeoutSeconds: Int) throws(RequestFailure) {
         switch query[UpdatesRequest.Parameter.after.rawValue] {
         case nil, "":
             after = nil

@@ -5,13 +5,15 @@ import TandemChat
 import TandemLocal
 
 /// Runs the embedded local chat endpoint as a service of the group.
+///
+/// Not wrapped in `cancelWhenGracefulShutdown`: the endpoint handles graceful shutdown itself
+/// (it stops accepting, answers waiting long polls at once and lets requests in flight finish),
+/// which cancelling would cut short.
 struct LocalEndpointService: Service {
     let endpoint: LocalChatEndpoint
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await endpoint.run()
-        }
+        try await endpoint.run()
     }
 }
 

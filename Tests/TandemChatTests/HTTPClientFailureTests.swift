@@ -1,4 +1,3 @@
-import FlyingFox
 import Foundation
 import TandemChat
 import Testing
@@ -9,7 +8,7 @@ struct HTTPClientFailureTests {
     @Test func slowServerTimesOutWithARedactedError() async throws {
         try await withLoopbackServer({ _ in
             try await Task.sleep(for: .seconds(10))
-            return HTTPResponse(statusCode: .ok)
+            return LoopbackResponse()
         }) { base in
             let client = CurlHTTPClient()
             let request = HTTPClientRequest(
@@ -35,7 +34,7 @@ struct HTTPClientFailureTests {
     @Test func bodyOverTheLimitWithContentLengthIsRefused() async throws {
         try await withLoopbackServer({ request in
             let size = request.path == "/big" ? 4096 : 1024
-            return HTTPResponse(statusCode: .ok, body: Data(repeating: 65, count: size))
+            return LoopbackResponse(body: Data(repeating: 65, count: size))
         }) { base in
             var configuration = CurlHTTPClient.Configuration()
             configuration.maxResponseBytes = 1024
@@ -100,7 +99,7 @@ struct HTTPClientFailureTests {
         try await withLoopbackServer({ _ in
             arrived.yield()
             try await Task.sleep(for: .seconds(10))
-            return HTTPResponse(statusCode: .ok)
+            return LoopbackResponse()
         }) { base in
             let client = CurlHTTPClient()
             let poll = Task { try await client.send(HTTPClientRequest(url: base + "/hold")) }
@@ -136,7 +135,7 @@ struct HTTPClientFailureTests {
         let polls = 50
         try await withLoopbackServer({ _ in
             try await Task.sleep(for: .seconds(1))
-            return HTTPResponse(statusCode: .ok, body: Data("done".utf8))
+            return LoopbackResponse(body: Data("done".utf8))
         }) { base in
             let client = CurlHTTPClient()
             let clock = ContinuousClock()

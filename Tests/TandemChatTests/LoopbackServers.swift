@@ -1,6 +1,8 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
 import Testing
 
 #if canImport(Glibc)
@@ -12,36 +14,105 @@ extension Tag {
     @Tag static var integration: Self
 }
 
-/// Runs a FlyingFox server on 127.0.0.1 with a free port while `body` runs, then stops it.
+/// A request as a loopback server's handler sees it, with its body already read.
+///
+/// Plain strings and `Data`, so the tests need no HTTP types of their own (swift-http-types'
+/// `HTTPField` would clash with TandemChat's).
+struct LoopbackRequest: Sendable {
+    let method: String
+    let path: String
+    let body: Data
+    /// The client's port, to tell connections apart.
+    let remotePort: Int?
+    fileprivate let headers: HTTPFields
+
+    /// The value of a request header, by case-insensitive name.
+    func header(_ name: String) -> String? {
+        HTTPField.Name(name).flatMap { headers[$0] }
+    }
+}
+
+/// What a loopback server's handler answers.
+struct LoopbackResponse: Sendable {
+    var status = 200
+    var headers: [String: String] = [:]
+    var body = Data()
+}
+
+/// Runs a Hummingbird server on 127.0.0.1 with a free port while `body` runs, then stops it.
 ///
 /// - Parameters:
 ///   - handler: Answers every request, whatever its path.
 ///   - body: Gets the server's base URL, e.g. `http://127.0.0.1:40123`.
 func withLoopbackServer<Result>(
-    _ handler: @escaping @Sendable (FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse,
+    _ handler: @escaping @Sendable (LoopbackRequest) async throws -> LoopbackResponse,
     body: (_ baseURL: String) async throws -> Result
 ) async throws -> Result {
-    let server = HTTPServer(
-        address: try .inet(ip4: "127.0.0.1", port: 0),
-        logger: .disabled,
-        handler: ClosureHTTPHandler(handler)
+    let (ports, portFound) = AsyncStream.makeStream(of: Int?.self)
+    let application = Application(
+        responder: LoopbackResponder(handler: handler),
+        configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { channel in
+            portFound.yield(channel.localAddress?.port)
+            portFound.finish()
+        },
+        logger: Logger(label: "loopback", factory: { _ in SwiftLogNoOpLogHandler() })
     )
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             do {
-                try await server.run()
+                try await application.run()
             } catch where Task.isCancelled {
-                // FlyingFox ends with CancellationError (or a socket error) when it is stopped: expected.
+                // Stopping the server may surface as an error: expected.
             }
+            portFound.finish()  // a server that failed to start must not leave `body` waiting
         }
         // Stop the server however `body` ends; the group then waits for it.
         defer { group.cancelAll() }
-        try await server.waitUntilListening()
-        let address = await server.listeningAddress
-        guard case .ip4(_, let port) = address else {
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() ?? nil else {
             throw LoopbackError("server has no IPv4 address")
         }
         return try await body("http://127.0.0.1:\(port)")
+    }
+}
+
+/// Hands each request, body read, to the test's handler.
+private struct LoopbackResponder: HTTPResponder {
+    typealias Context = LoopbackContext
+    let handler: @Sendable (LoopbackRequest) async throws -> LoopbackResponse
+
+    func respond(to request: Request, context: LoopbackContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+        let answer = try await handler(
+            LoopbackRequest(
+                method: request.method.rawValue,
+                path: request.uri.path,
+                body: Data(body.readableBytesView),
+                remotePort: context.remotePort,
+                headers: request.headers
+            )
+        )
+        var headers = HTTPFields()
+        for (name, value) in answer.headers {
+            if let name = HTTPField.Name(name) { headers[name] = value }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
+    }
+}
+
+/// Hummingbird's basic context plus the client's port.
+private struct LoopbackContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remotePort: Int?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        remotePort = source.channel.remoteAddress?.port
     }
 }
 
@@ -50,7 +121,7 @@ struct LoopbackError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A tiny raw-socket HTTP server on 127.0.0.1 for what FlyingFox cannot send: a fixed, hand-written response
+/// A tiny raw-socket HTTP server on 127.0.0.1 for what a real server does not send: a fixed, hand-written response
 /// (chunked bodies, interim `1xx` responses). Each connection gets `response` after the request head, then is closed.
 final class RawHTTPServer: Sendable {
     let port: UInt16

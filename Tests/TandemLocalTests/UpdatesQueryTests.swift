@@ -1,4 +1,3 @@
-import FlyingFox
 import Testing
 @testable import TandemLocal
 
@@ -23,7 +22,7 @@ struct UpdatesQueryTests {
 
     @Test(arguments: cases)
     func parsesAndClamps(_ testCase: Case) throws {
-        let query = try UpdatesQuery(Self.items(testCase.items), maxTimeoutSeconds: 60)
+        let query = try UpdatesQuery(testCase.items, maxTimeoutSeconds: 60)
         #expect(query.after == testCase.after)
         #expect(query.timeout == testCase.timeout)
         #expect(query.limit == testCase.limit)
@@ -32,11 +31,7 @@ struct UpdatesQueryTests {
     @Test(arguments: [["after": "abc"], ["after": "-1"], ["timeout": "soon"], ["limit": "many"]])
     func refusesNonNumbers(_ items: [String: String]) {
         #expect(throws: RequestFailure.self) {
-            try UpdatesQuery(Self.items(items), maxTimeoutSeconds: 60)
+            try UpdatesQuery(items, maxTimeoutSeconds: 60)
         }
-    }
-
-    private static func items(_ dictionary: [String: String]) -> [FlyingFox.HTTPRequest.QueryItem] {
-        dictionary.map { .init(name: $0.key, value: $0.value) }
     }
 }

@@ -1,7 +1,9 @@
-import FlyingFox
 import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
 
-extension FlyingFox.HTTPRequest {
+extension Request {
     /// The token of an `Authorization: Bearer {token}` header (scheme matched case-insensitively).
     var bearerToken: String? {
         guard let value = headers[.authorization] else { return nil }
@@ -13,27 +15,34 @@ extension FlyingFox.HTTPRequest {
 
     /// Whether the `Host` header names an IP literal or `localhost` (or is absent, as from
     /// non-browser clients). A DNS-rebinding page always arrives with its own host name.
+    /// (HTTP/1's `Host` header is the request's authority in swift-http-types.)
     var isAddressedToLiteralHost: Bool {
-        guard let host = headers[.host]?.lowercased() else { return true }
+        guard let host = head.authority?.lowercased() else { return true }
         if host.hasPrefix("[") { return true }  // an IPv6 literal, e.g. [::1]:8080
         let name = host.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         return name == "localhost" || (!name.isEmpty && name.allSatisfy { $0.isNumber || $0 == "." })
     }
 
+    /// The query parameters by name; the first of a repeated name counts.
+    var queryItems: [String: String] {
+        var items: [String: String] = [:]
+        for (name, value) in uri.queryParameters where items[String(name)] == nil {
+            items[String(name)] = String(value)
+        }
+        return items
+    }
+
     /// The body, refusing more than `limit` bytes: first by the announced `Content-Length`,
     /// without reading, then by the bytes actually received (chunked bodies announce nothing).
     /// - Throws: ``RequestFailure`` (413) when the body is too large; socket errors as they come.
-    func boundedBody(limit: Int) async throws -> Data {
+    func boundedBody(limit: Int) async throws -> ByteBuffer {
         if let announced = headers[.contentLength].flatMap({ Int($0) }), announced > limit {
             throw RequestFailure.payloadTooLarge(limit: limit)
         }
-        var body = Data()
-        for try await chunk in bodySequence {
-            body.append(chunk)
-            if body.count > limit {
-                throw RequestFailure.payloadTooLarge(limit: limit)
-            }
+        do {
+            return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw RequestFailure.payloadTooLarge(limit: limit)
         }
-        return body
     }
 }
