@@ -84,6 +84,8 @@ let package = Package(
             name: "TandemLocalTests",
             dependencies: [
                 "TandemLocal", "TandemProtocol", "TandemTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
