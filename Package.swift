@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "TandemRuntime",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemChat", "TandemLocal",
+                "TandemCore", "TandemStore", "TandemChat", "TandemLocal", "TandemProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

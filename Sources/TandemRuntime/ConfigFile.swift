@@ -60,6 +60,8 @@ struct TransportFile: Decodable {
     var botToken: String?
     var tokens: [String: String]?
     var channels: [LocalChannelSettings]?
+    var retainedMessages: Int?
+    var retainedSeconds: Int?
     // webhook
     var baseURL: String?
     var tokenEnv: String?
@@ -76,6 +78,12 @@ struct TransportFile: Decodable {
             local.botToken = botToken ?? local.botToken
             local.tokens = tokens ?? [:]
             local.channels = channels ?? []
+            local.retainedMessages = retainedMessages ?? local.retainedMessages
+            local.retainedSeconds = retainedSeconds ?? local.retainedSeconds
+            for (key, value) in [("retainedMessages", local.retainedMessages), ("retainedSeconds", local.retainedSeconds)]
+            where value <= 0 {
+                throw ConfigurationError(file: file, key: "transport.\(key)", problem: "must be positive")
+            }
             if local.channels.isEmpty {
                 throw ConfigurationError(file: file, key: "transport.channels", problem: "name at least one channel")
             }

@@ -1,5 +1,7 @@
 import Foundation
 import TandemCore
+import TandemLocal
+import TandemProtocol
 import TandemStore
 
 /// The one configuration file of a Tandem installation (JSON). Unknown keys are errors.
@@ -60,6 +62,9 @@ public struct LocalSettings: Sendable {
     /// Member id → token; members without one get `local-<id>`. These are trial tokens for loopback only.
     public var tokens: [String: String] = [:]
     public var channels: [LocalChannelSettings] = []
+    /// How many messages the endpoint keeps in memory, and for how long (whichever bound is hit first).
+    public var retainedMessages = ProtocolLimits.defaultRetainedMessages
+    public var retainedSeconds = LocalEndpointConfiguration.defaultRetainedSeconds
 }
 
 /// A channel of the local endpoint, as written in the config file's `transport.channels`.

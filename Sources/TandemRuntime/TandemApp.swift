@@ -110,8 +110,11 @@ public enum TandemApp {
             LocalParticipant(id: $0.id, name: $0.name, token: local.tokens[$0.id] ?? "local-" + $0.id, role: role($0), isBot: false)
         }
         participants.append(LocalParticipant(id: local.botID, name: local.botName, token: local.botToken, role: "bot", isBot: true))
-        return LocalEndpointConfiguration(
+        var endpoint = LocalEndpointConfiguration(
             host: local.host, port: local.port, participants: participants,
             channels: local.channels.map { LocalChannel(id: $0.id, name: $0.name) })
+        endpoint.retainedMessages = local.retainedMessages
+        endpoint.retainedSeconds = local.retainedSeconds
+        return endpoint
     }
 }

@@ -41,6 +41,20 @@ final class ConfigurationTests {
         #expect(configuration.notices == NoticeSettings(reportWeekday: 5, reportTime: TimeOfDay(hour: 16, minute: 30), graceMinutes: 5, escalateToLeadAfterMinutes: 120))
     }
 
+    @Test func theLocalEndpointsRetentionIsRead() throws {
+        let path = try write(#"""
+            {"transport": {"type": "local", "channels": [{"id": "c", "name": "#c"}], "retainedMessages": 500, "retainedSeconds": 3600},
+             \#(Self.team)}
+            """#)
+        guard case .local(let local) = try Configuration.load(from: path).transport else { Issue.record("not local"); return }
+        #expect(local.retainedMessages == 500)
+        #expect(local.retainedSeconds == 3600)
+        let shipped = try Configuration.load(from: TandemProcess.packageRoot.appendingPathComponent("Config/local.json").path)
+        guard case .local(let defaults) = shipped.transport else { Issue.record("not local"); return }
+        #expect(defaults.retainedMessages == 10_000)
+        #expect(defaults.retainedSeconds == 86_400)
+    }
+
     @Test func theStateSectionSetsCompaction() throws {
         let path = try write(#"""
             {"transport": {"type": "local", "channels": [{"id": "c", "name": "#c"}]}, \#(Self.team),
@@ -78,6 +92,8 @@ final class ConfigurationTests {
                key: "state.compactAfterRecords", says: "0 is not between 1 and"),
         Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}]}, "team": {"members": []}, "state": {"snapshots": 3}}"#,
                key: "state.snapshots", says: "unknown key"),
+        Broken(json: #"{"transport": {"type": "local", "channels": [{"id": "c", "name": "c"}], "retainedSeconds": 0}, "team": {"members": []}}"#,
+               key: "transport.retainedSeconds", says: "must be positive"),
     ])
     func aBrokenConfigNamesTheFileAndTheKey(_ broken: Broken) throws {
         let path = try write(broken.json)
