@@ -46,27 +46,27 @@ public final class LocalChatEndpoint: Sendable {
         do throws(LocalEndpointError) {
             let directory = try ChatDirectory(configuration: configuration)
             let address = try Self.address(host: configuration.host, port: configuration.port)
-            let limits = try Limits(configuration)
+            try Self.checkLimits(configuration)
             let room = ChatRoom(
                 directory: directory,
-                retainedMessages: limits.retainedMessages,
-                retainedSeconds: TimeInterval(limits.retainedSeconds),
+                retainedMessages: configuration.retainedMessages,
+                retainedSeconds: TimeInterval(configuration.retainedSeconds),
                 now: now
             )
             let handler = ChatRequestHandler(
                 room: room,
-                maxBodyBytes: limits.maxBodyBytes,
-                maxLongPollSeconds: limits.maxLongPollSeconds
+                maxBodyBytes: configuration.maxBodyBytes,
+                maxLongPollSeconds: configuration.maxLongPollSeconds
             )
             let listening = self.listening
             let application = Application(
                 responder: handler,
                 server: .http1(
                     configuration: HTTP1Channel.Configuration(
-                        idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+                        idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
                         httpDecoderConfiguration: .init(
-                            maxHeaderFieldSize: limits.maxHeaderBytes,
-                            maxHeaderListSize: limits.maxHeaderBytes
+                            maxHeaderFieldSize: configuration.maxHeaderBytes,
+                            maxHeaderListSize: configuration.maxHeaderBytes
                         )
                     )
                 ),
@@ -139,34 +139,19 @@ public final class LocalChatEndpoint: Sendable {
         return .hostname(literal, port: port)
     }
 
-    /// The configured limits, checked.
-    private struct Limits {
-        let maxBodyBytes: Int
-        let maxLongPollSeconds: Int
-        let retainedMessages: Int
-        let retainedSeconds: Int
-        let maxHeaderBytes: Int
-        let idleTimeoutSeconds: Int
-
-        init(_ configuration: LocalEndpointConfiguration) throws(LocalEndpointError) {
-            for (name, value) in [
-                ("maxBodyBytes", configuration.maxBodyBytes),
-                ("retainedMessages", configuration.retainedMessages),
-                ("retainedSeconds", configuration.retainedSeconds),
-                ("maxHeaderBytes", configuration.maxHeaderBytes),
-                ("idleTimeoutSeconds", configuration.idleTimeoutSeconds),
-            ] where value <= 0 {
-                throw LocalEndpointError("\(name) must be positive")
-            }
-            guard configuration.maxLongPollSeconds >= 0 else {
-                throw LocalEndpointError("maxLongPollSeconds must not be negative")
-            }
-            maxBodyBytes = configuration.maxBodyBytes
-            maxLongPollSeconds = configuration.maxLongPollSeconds
-            retainedMessages = configuration.retainedMessages
-            retainedSeconds = configuration.retainedSeconds
-            maxHeaderBytes = configuration.maxHeaderBytes
-            idleTimeoutSeconds = configuration.idleTimeoutSeconds
+    /// Refuses limits that cannot work: sizes, counts and durations must be positive.
+    private static func checkLimits(_ configuration: LocalEndpointConfiguration) throws(LocalEndpointError) {
+        for (name, value) in [
+            ("maxBodyBytes", configuration.maxBodyBytes),
+            ("retainedMessages", configuration.retainedMessages),
+            ("retainedSeconds", configuration.retainedSeconds),
+            ("maxHeaderBytes", configuration.maxHeaderBytes),
+            ("idleTimeoutSeconds", configuration.idleTimeoutSeconds),
+        ] where value <= 0 {
+            throw LocalEndpointError("\(name) must be positive")
+        }
+        guard configuration.maxLongPollSeconds >= 0 else {
+            throw LocalEndpointError("maxLongPollSeconds must not be negative")
         }
     }
 }
