@@ -222,22 +222,24 @@ final class ChatRoom: Sendable {
     ) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let parked = state.withLock { state in
+                let observers = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
                     let pending = Self.updates(
                         in: state, for: participantID, after: cursor, limit: 1, includeOwn: includeOwn, directory: directory)
                     guard pending.messages.isEmpty, !state.isClosed, !Task.isCancelled, ContinuousClock.now < deadline else {
-                        return false
+                        return nil
                     }
                     state.waiters[waiterID] = Waiter(participantID: participantID, includeOwn: includeOwn, continuation: continuation)
                     let count = state.waiters.count
-                    let ready = state.waiterObservers.filter { $0.count <= count }
-                    state.waiterObservers.removeAll { $0.count <= count }
-                    for observer in ready {
-                        observer.continuation.resume()
-                    }
-                    return true
+                    defer { state.waiterObservers.removeAll { $0.count <= count } }
+                    return state.waiterObservers.filter { $0.count <= count }.map(\.continuation)
                 }
-                if !parked { continuation.resume() }
+                guard let observers else {
+                    continuation.resume()  // not parked: the poll reads again at once
+                    return
+                }
+                for observer in observers {
+                    observer.resume()
+                }
             }
         } onCancel: {
             resume(waiterID)
