@@ -98,8 +98,9 @@ public final class LocalChatEndpoint: Sendable {
             throw error
         }
         do {
-            // The room closes first, so long polls answer now instead of holding the server's
-            // graceful shutdown (which waits for requests in flight) until their timeouts.
+            // Graceful shutdown reaches Hummingbird's own service group too, which stops accepting and
+            // waits for requests in flight; closing the room makes waiting long polls answer now
+            // rather than hold that wait until their timeouts.
             try await withGracefulShutdownHandler {
                 try await served.application.run()
             } onGracefulShutdown: {
