@@ -718,6 +718,8 @@ def run_phase(tandem, name, groups, *, window=None, rate=None, duration=None, n=
     out["cpu_ms_per_command"] = {k_: (v / answered * 1000 if answered else None) for k_, v in out["cpu_s"].items()}
     out["cpu_s_per_1000"] = {k_: (v / answered * 1000 if answered else None) for k_, v in out["cpu_s"].items()}
     out["cpu_share_of_wall"] = {k_: v / wall for k_, v in out["cpu_s"].items()}
+    # Each driver process is one Python interpreter: near one core, it (not Tandem) limits the figure.
+    out["driver_process_busiest_share"] = max(r["cpu"] / wall for r in results)
     tandem.check_alive()
     return out
 
@@ -984,6 +986,12 @@ def report(result):
                   f"{ph['open']['cpu_share_of_wall']['driver']:.2f} cores. A POST /messages took the driver "
                   f"{ms(ph['open']['post_ms']['p50'])} ms (p50), {ms(ph['open']['post_ms']['p99'])} ms (p99) in the open loop, "
                   f"{ms(ph['closed']['post_ms']['p50'])} ms (p50) in the closed loop.", ""]
+    if t:
+        busy = [(k, p["driver_process_busiest_share"]) for k, p in t["phases"].items()
+                if p["driver_process_busiest_share"] > 0.7]
+        if busy:
+            lines += ["**The driver may be the bottleneck**: a driver process used " + ", ".join(
+                f"{share:.0%} of a core in {k}" for k, share in busy) + " (see Benchmarks/README.md).", ""]
     peers = result.get("peers", {})
     if peers:
         lines += ["## Peers, fed the campaign lookups", "",
