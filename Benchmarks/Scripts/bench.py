@@ -987,8 +987,8 @@ def report(result):
                   f"{ms(ph['open']['post_ms']['p50'])} ms (p50), {ms(ph['open']['post_ms']['p99'])} ms (p99) in the open loop, "
                   f"{ms(ph['closed']['post_ms']['p50'])} ms (p50) in the closed loop.", ""]
     if t:
-        busy = [(k, p["driver_process_busiest_share"]) for k, p in t["phases"].items()
-                if p["driver_process_busiest_share"] > 0.7]
+        busy = [(k, p.get("driver_process_busiest_share", 0)) for k, p in t["phases"].items()
+                if p.get("driver_process_busiest_share", 0) > 0.7]
         if busy:
             lines += ["**The driver may be the bottleneck**: a driver process used " + ", ".join(
                 f"{share:.0%} of a core in {k}" for k, share in busy) + " (see Benchmarks/README.md).", ""]
@@ -996,25 +996,30 @@ def report(result):
     if peers:
         lines += ["## Peers, fed the campaign lookups", "",
                   "| bot | what the path includes | pipelined commands/s | one at a time: p50 ms | p99 ms | "
-                  "CPU s/1,000 cmds | Tandem ratio: throughput | p50 latency | CPU |", "|---|---|---|---|---|---|---|---|---|"]
+                  "CPU s/1,000 cmds | wrong replies | Tandem ratio: throughput | p50 latency | CPU |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         tl = t and t["phases"].get("lookups")
         tl1 = t and t["phases"].get("lookups-closed")
         if t:
             tcpu = (tl["cpu_s_per_1000"]["endpoint"] + tl["cpu_s_per_1000"]["bot"]) if tl else None
             lines.append(f"| Tandem | HTTP via libcurl both ways, fsynced journal, separate endpoint process | "
                          f"{tl['replies_per_s']:,.0f} | {ms(tl1['latency_ms']['p50'])} | {ms(tl1['latency_ms']['p99'])} | "
-                         f"{tcpu:.3f} (endpoint + bot) | 1 | 1 | 1 |")
+                         f"{tcpu:.3f} (endpoint + bot) | {tl['missing'] + tl['duplicates'] + len(tl['bad_replies'])} "
+                         f"of {tl['answered'] + tl['missing']:,} | 1 | 1 | 1 |")
         for name, r in peers.items():
             for variant in r.get("variants", []) if "skipped" not in r else []:
                 cpu = variant.get("cpu_s_per_1000")
                 lines.append(
                     f"| {name} {variant['name']} | {variant['path']} | {variant['pipelined_per_s']:,.0f} | "
                     f"{ms(variant['one_p50_ms'])} | {ms(variant['one_p99_ms'])} | {cpu:.3f} | "
+                    f"{variant['missing'] + variant['duplicates_or_extra'] + variant.get('surplus', 0)} of "
+                    f"{3 * variant['n']:,} | "
                     + (f"{ratio(tl['replies_per_s'], variant['pipelined_per_s'])} | "
                        f"{ratio(variant['one_p50_ms'], tl1['latency_ms']['p50'])} | {ratio(cpu, tcpu)} |" if t else "– | – | – |"))
             if "skipped" in r:
-                lines.append(f"| {name} | skipped: {r['skipped'][:300]} | | | | | | | |")
-        lines += ["", "Ratios: Tandem's throughput ÷ the peer's; the peer's latency ÷ Tandem's; the peer's CPU per command "
+                lines.append(f"| {name} | skipped: {r['skipped'][:300]} | | | | | | | | |")
+        lines += ["", "Wrong replies: missing, duplicated or garbled (not one of the expected texts) over the pipelined "
+                  "runs. Ratios: Tandem's throughput ÷ the peer's; the peer's latency ÷ Tandem's; the peer's CPU per command "
                   "÷ Tandem's (endpoint + bot). Above 1 means Tandem is better.", ""]
     return "\n".join(lines)
 
