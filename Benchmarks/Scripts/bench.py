@@ -21,7 +21,7 @@ Benchmarks/README.md says what every figure means. Phases:
   lookups    the open loop with the campaign lookups only: the stream the peers are fed too
 """
 import argparse, json, multiprocessing, os, platform, random, re, resource, shutil, signal, socket, statistics
-import subprocess, sys, tempfile, threading, time, zlib
+import queue, subprocess, sys, tempfile, threading, time, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -158,6 +158,22 @@ ASSIGNEE = {"leo": "sam", "mia": "sam", "alex": "jonas"}
 WEIGHTS = [("lookup", 45), ("question", 30), ("create", 15), ("mine", 2), ("open", 2)]
 # A member with handoff steps waiting takes one of them with this probability instead of drawing from WEIGHTS.
 STEP_SHARE = 0.5
+# Texts by language: (English, German). {hid} a handoff id; {n} a lead's random hex id, {to} the assignee, {prio}.
+CREATE_TEXT = (
+    'handoff "Lead {n}" to @{to} company="Acme {n}" email=lead-{n}@example.com campaign=spring-launch '
+    'priority={prio} score=80 consent=yes asked for a demo',
+    'übergabe "Lead {n}" an @{to} company="Firma {n}" email=lead-{n}@example.com campaign=spring-launch '
+    'priority={prio} score=72 consent=ja Messebesuch')
+STEP_TEXTS = {
+    "accept": ("handoff accept {hid}", "übergabe annehmen {hid}"),
+    "reject": ("handoff reject {hid} no-fit too small", "übergabe ablehnen {hid} no-fit zu klein"),
+    "won": ("handoff won {hid}", "übergabe gewonnen {hid}"),
+    "lost": ("handoff lost {hid} no-budget", "übergabe verloren {hid} no-budget"),
+    "recycle": ("handoff recycle {hid} budget in autumn", "übergabe zurück {hid} Budget im Herbst"),
+    "reassign": ("handoff reassign {hid} to queue", "handoff reassign {hid} to queue"),
+    "show": ("handoff show {hid}", "übergabe zeige {hid}"),
+}
+LIST_TEXTS = {"mine": ("handoffs mine", "übergaben"), "open": ("handoffs open", "handoffs open")}
 
 OK = {  # what a good reply of each kind contains
     "lookup": re.compile(r"Offer|Angebot|Talking points|Gesprächspunkte|One-liner|Live|Geplant|Planned|Ended|Beendet|"
@@ -207,33 +223,17 @@ class Mix:
                 return kind, self.rng.choice(LOOKUPS_DE if language == "de" else LOOKUPS_EN), None
             if kind == "question":
                 return kind, self.rng.choice(QUESTIONS_DE if language == "de" else QUESTIONS_EN), None
+            de = language == "de"
             if kind == "create":
                 self.leads += 1
-                n = f"{self.rng.randrange(16**6):06x}"
                 to = ASSIGNEE[member]
-                prio = self.rng.choice(["hot", "warm", "cool"])
-                if language == "de":
-                    text = (f'übergabe "Lead {n}" an @{to} company="Firma {n}" email=lead-{n}@example.com '
-                            f"campaign=spring-launch priority={prio} score=72 consent=ja Messebesuch")
-                else:
-                    text = (f'handoff "Lead {n}" to @{to} company="Acme {n}" email=lead-{n}@example.com '
-                            f"campaign=spring-launch priority={prio} score=80 consent=yes asked for a demo")
+                text = CREATE_TEXT[de].format(n=f"{self.rng.randrange(16**6):06x}", to=to,
+                                              prio=self.rng.choice(["hot", "warm", "cool"]))
                 return kind, text, ("created", None, member, to)
-            if kind == "mine":
-                return kind, "übergaben" if language == "de" else "handoffs mine", None
-            return kind, "handoffs open", None
+            return kind, LIST_TEXTS[kind][de], None
 
     def _step_text(self, member, action, hid):
-        de = MEMBERS[member][0] == "de"
-        return {
-            "accept": f"übergabe annehmen {hid}" if de else f"handoff accept {hid}",
-            "reject": f"übergabe ablehnen {hid} no-fit zu klein" if de else f"handoff reject {hid} no-fit too small",
-            "won": f"übergabe gewonnen {hid}" if de else f"handoff won {hid}",
-            "lost": f"übergabe verloren {hid} no-budget" if de else f"handoff lost {hid} no-budget",
-            "recycle": f"übergabe zurück {hid} Budget im Herbst" if de else f"handoff recycle {hid} budget in autumn",
-            "reassign": f"handoff reassign {hid} to queue",
-            "show": f"übergabe zeige {hid}" if de else f"handoff show {hid}",
-        }[action]
+        return STEP_TEXTS[action][MEMBERS[member][0] == "de"].format(hid=hid)
 
     def replied(self, follow, text):
         """Queues the next step of a handoff after the reply to its previous step."""
@@ -650,23 +650,95 @@ def tail(f, n=20):
 # Phases.
 
 
+def mix_tables():
+    """The command mix as data, for the compiled driver (Benchmarks/Sources/tandem-load)."""
+    return {
+        "lookups_en": LOOKUPS_EN, "lookups_de": LOOKUPS_DE, "questions_en": QUESTIONS_EN, "questions_de": QUESTIONS_DE,
+        "peer_lookups": PEER_LOOKUPS,
+        "members": {m: {"language": lang, "channels": chans, "can": sorted(can)} for m, (lang, chans, can) in MEMBERS.items()},
+        "assignee": ASSIGNEE, "weights": [[k, str(w)] for k, w in WEIGHTS], "step_share": STEP_SHARE,
+        "create_text": list(CREATE_TEXT), "step_texts": {k: list(v) for k, v in STEP_TEXTS.items()},
+        "list_texts": {k: list(v) for k, v in LIST_TEXTS.items()},
+        "ok": {k: v.pattern for k, v in OK.items()}, "ok_ignore_case": [k for k, v in OK.items() if v.flags & re.I],
+        "errors": ERRORS.pattern, "bot_id": BOT_ID,
+    }
+
+
+class CompiledWorkers:
+    """The compiled driver's processes, with the interface run_phase needs (ready, go, results)."""
+
+    def __init__(self, driver, specs, tandem):
+        self.procs, self.lines = [], queue.Queue()
+        for spec in specs:
+            path = os.path.join(tandem.workdir, f"driver-{spec['name']}.json")
+            with open(path, "w") as f:
+                json.dump(dict(spec, mix=mix_tables()), f)
+            p = tandem.procs.start([driver, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+            self.procs.append(p)
+            threading.Thread(target=self._read, args=(p,), daemon=True).start()
+
+    def _read(self, p):
+        result = False
+        for line in p.stdout:
+            line = line.strip()
+            result = result or line.startswith("{")
+            self.lines.put((p, line))
+        err = p.stderr.read()
+        status = p.wait()
+        if status != 0 or not result:  # a driver that printed its result and exited 0 is done, not failed
+            self.lines.put((p, {"error": f"the compiled driver exited with status {status}: {err.strip()[-1500:]}"}))
+
+    def get(self, timeout):
+        p, line = self.lines.get(timeout=timeout)
+        if isinstance(line, dict):
+            return line
+        return {"ready": True} if line == "ready" else json.loads(line)
+
+    def go(self):
+        for p in self.procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+
+    def alive(self):
+        return any(p.poll() is None for p in self.procs)
+
+
 def run_phase(tandem, name, groups, *, window=None, rate=None, duration=None, n=None, lanes=1, check_every=50,
-              lookups_only=False, drain=60, run_id="r", log=print):
-    """Runs driver processes (one per group) against Tandem; returns the phase's figures."""
-    ctx = multiprocessing.get_context("fork")
-    ready_q, result_q, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+              lookups_only=False, drain=60, run_id="r", log=print, driver=None):
+    """Runs driver processes (one per group) against Tandem; returns the phase's figures. `driver`: the compiled
+    driver's path, or None for the Python one."""
     k = len(groups)
-    procs = []
-    for i, members in enumerate(groups):
-        spec = {"host": tandem.host, "port": tandem.port, "members": members, "name": f"{name}{i}",
-                "seed": zlib.crc32(f"{name}-{i}".encode()), "window": window and max(1, window // k),
-                "rate": rate and rate / k, "duration": duration, "n": n and max(1, n // k),
-                "lanes_per_channel": lanes, "check_every": check_every, "lookups_only": lookups_only, "drain": drain,
-                "run": run_id}
-        p = ctx.Process(target=worker_main, args=(spec, ready_q, go, result_q), daemon=True)
-        p.start()
-        procs.append(p)
-    for _ in procs:
+    specs = [{"host": tandem.host, "port": tandem.port, "members": members, "name": f"{name}{i}",
+              "seed": zlib.crc32(f"{name}-{i}".encode()), "window": window and max(1, window // k),
+              "rate": rate and rate / k, "duration": duration, "n": n and max(1, n // k),
+              "lanes_per_channel": lanes, "check_every": check_every, "lookups_only": lookups_only, "drain": drain,
+              "run": run_id} for i, members in enumerate(groups)]
+    if driver:
+        compiled = CompiledWorkers(driver, specs, tandem)
+        procs = compiled.procs
+        for _ in procs:
+            while True:
+                try:
+                    r = compiled.get(timeout=1)
+                    if "error" in r:
+                        raise SystemExit(f"bench: a driver process failed in phase {name}:\n{r['error']}")
+                    break
+                except queue.Empty:
+                    tandem.check_alive()
+        ready_q = result_q = compiled
+        go = compiled
+        is_alive = compiled.alive
+    else:
+        ctx = multiprocessing.get_context("fork")
+        ready_q, result_q, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+        procs = []
+        for spec in specs:
+            p = ctx.Process(target=worker_main, args=(spec, ready_q, go, result_q), daemon=True)
+            p.start()
+            procs.append(p)
+        is_alive = lambda: any(p.is_alive() for p in procs)  # noqa: E731
+    for _ in ([] if driver else procs):
         while True:
             try:
                 ready_q.get(timeout=1)
@@ -678,19 +750,19 @@ def run_phase(tandem, name, groups, *, window=None, rate=None, duration=None, n=
     pids = tandem.pids()
     cpu0 = {k_: proc_cpu(v) for k_, v in pids.items()}
     t0 = time.perf_counter()
-    go.set()
+    go.go() if driver else go.set()
     results = []
     while len(results) < len(procs):
         try:
             results.append(result_q.get(timeout=1))
-        except Exception:
+        except queue.Empty:
             tandem.check_alive()
-            if not any(p.is_alive() for p in procs) and result_q.empty():
+            if not is_alive() and (driver or result_q.empty()):
                 break
     wall = time.perf_counter() - t0
     cpu1 = {k_: proc_cpu(v) for k_, v in pids.items()}
     for p in procs:
-        p.join(timeout=5)
+        p.wait(timeout=5) if driver else p.join(timeout=5)
     errors = [r["error"] for r in results if "error" in r]
     if errors or len(results) < len(procs):
         raise SystemExit(f"bench: a driver process failed in phase {name}:\n" + "\n".join(errors))
@@ -698,7 +770,8 @@ def run_phase(tandem, name, groups, *, window=None, rate=None, duration=None, n=
     answered = sum(r["answered"] for r in results)
     seconds = max(r["seconds"] for r in results)
     out = {
-        "phase": name, "driver_processes": k, "window": window, "rate": rate,
+        "phase": name, "driver": "compiled" if driver else "python", "driver_processes": k, "window": window,
+        "rate": rate,
         "posted": sum(r["posted"] for r in results), "answered": answered,
         "missing": sum(r["missing"] for r in results), "duplicates": sum(r["duplicates"] for r in results),
         "wrong_channel": sum(r["wrong_channel"] for r in results),
@@ -754,6 +827,27 @@ def validate(tandem, log):
     return problems
 
 
+DRIVER_SOURCE = os.path.join(ROOT, "Benchmarks", "Sources", "tandem-load", "main.swift")
+DRIVER_BINARY = os.path.join(ROOT, "Benchmarks", ".build", "release", "tandem-load")
+
+
+def ensure_driver(log):
+    """The compiled driver's path, built when missing or older than its source; None (with a note) if it cannot be."""
+    if os.path.exists(DRIVER_BINARY) and os.path.getmtime(DRIVER_BINARY) >= os.path.getmtime(DRIVER_SOURCE):
+        return DRIVER_BINARY
+    log("driver: building the compiled driver (swift build --package-path Benchmarks -c release --product tandem-load)")
+    try:
+        r = subprocess.run(["swift", "build", "--package-path", os.path.join(ROOT, "Benchmarks"), "-c", "release",
+                            "--product", "tandem-load"], capture_output=True, text=True, timeout=1200)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log(f"driver: could not build the compiled driver ({error}); using the Python driver")
+        return None
+    if r.returncode != 0 or not os.path.exists(DRIVER_BINARY):
+        log("driver: could not build the compiled driver; using the Python driver:\n" + (r.stdout + r.stderr)[-1500:])
+        return None
+    return DRIVER_BINARY
+
+
 def tandem_part(args, procs, log):
     workdir = tempfile.mkdtemp(prefix="tandem-bench-")
     tandem = Tandem(args.binary, procs, workdir)
@@ -789,7 +883,7 @@ def tandem_part(args, procs, log):
         run_id = f"{int(time.time())}"
         phases = []
         def phase(name, groups, label, **kw):
-            p = run_phase(tandem, name, groups, run_id=run_id, log=log, **kw)
+            p = run_phase(tandem, name, groups, run_id=run_id, log=log, driver=args.driver_path, **kw)
             phases.append(p)
             log(f"{label}: {summary(p)}")
             return p
@@ -982,7 +1076,8 @@ def report(result):
                   f"{t['after_rss_mb']['endpoint']:.1f} MB, bot {t['after_rss_mb']['bot']:.1f} MB.",
                   f"Open loop: {ph['open']['announcements']:,} further bot messages (handoff announcements in #sales); "
                   f"CPU share of wall time endpoint {ph['open']['cpu_share_of_wall']['endpoint']:.2f}, bot "
-                  f"{ph['open']['cpu_share_of_wall']['bot']:.2f}, driver ({ph['open']['driver_processes']} processes) "
+                  f"{ph['open']['cpu_share_of_wall']['bot']:.2f}, driver ({ph['open']['driver_processes']} "
+                  f"{ph['open'].get('driver', 'python')} processes) "
                   f"{ph['open']['cpu_share_of_wall']['driver']:.2f} cores. A POST /messages took the driver "
                   f"{ms(ph['open']['post_ms']['p50'])} ms (p50), {ms(ph['open']['post_ms']['p99'])} ms (p99) in the open loop, "
                   f"{ms(ph['closed']['post_ms']['p50'])} ms (p50) in the closed loop.", ""]
@@ -1035,6 +1130,9 @@ def main():
     parser.add_argument("--window", type=int, default=1000, help="most commands outstanding in the open loop")
     parser.add_argument("--lanes", type=int, default=2, help="connections per member and channel in the open loop")
     parser.add_argument("--idle", type=float, default=5, help="seconds of the idle measurement")
+    parser.add_argument("--driver", choices=["compiled", "python"], default="compiled",
+                        help="the driver processes: Benchmarks' tandem-load (built if needed; the Python driver if it "
+                             "cannot be built) or the Python one in this script")
     parser.add_argument("--peer-n", type=int, default=5000, help="commands per peer measurement")
     parser.add_argument("--peer-timeout", type=float, default=600)
     parser.add_argument("--json", default=None, help="where to write every figure (default .build-bench/bench-<time>.json)")
@@ -1060,6 +1158,9 @@ def main():
         procs.stop_all()
         raise SystemExit(f"bench: stopped by signal {signum}")
     signal.signal(signal.SIGTERM, on_signal)
+    args.driver_path = ensure_driver(log) if args.driver == "compiled" else None
+    if args.driver == "compiled" and not args.driver_path:
+        args.driver = "python (the compiled driver could not be built)"
     result = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "load_start": loadavg(),
               "facts": machine_facts(args.binary), "args": vars(args)}
     try:
