@@ -5,20 +5,23 @@ the same campaign lookups side by side.
 
     swift build -c release --product tandem
     python3 Benchmarks/Scripts/bench.py [--binary .build/release/tandem] [--quick] [--skip-peers]
-                                        [--duration S] [--n N] [--rate R] [--json FILE]
+                                        [--duration S] [--n N] [--rate R] [--json FILE] [--driver compiled|python]
 
 Run from the repository root (it reads Config/local.json and Config/sample-campaigns.json). The Tandem part is
-Python stdlib only; the peers are installed by this script into venvs under .build-bench/ (ignored by git).
-Benchmarks/README.md says what every figure means. Phases:
+Python stdlib only (its driver processes are Benchmarks' compiled tandem-load by default, built if needed, or the
+Python worker below with --driver python); the peers are installed by this script into venvs under .build-bench/
+(ignored by git). Benchmarks/README.md says what every figure means. Phases, in this order:
 
-  validate   every command template of the mix once, one at a time; every reply is checked (fails loudly on a
-             usage or error answer)
-  idle       RSS and CPU of endpoint and bot over a few seconds with long polls open
-  closed     one command outstanding at a time: latency p50/p99/p99.9
-  paced      commands at a steady rate (clock-paced, open-loop arrival): latency from the scheduled time
-  open       as fast as possible with a window of outstanding commands: replies/s; every command must get
-             exactly one reply (none missing, none duplicated)
-  lookups    the open loop with the campaign lookups only: the stream the peers are fed too
+  validate        every lookup and question of the mix once, one at a time; every reply checked (a usage or error
+                  answer stops the run)
+  idle            RSS and CPU of endpoint and bot over a few seconds with long polls open
+  closed          one command outstanding at a time, full mix: latency p50/p99/p99.9
+  open            as fast as possible with a window of outstanding commands: replies/s; every command must get
+                  exactly one reply (none missing, none duplicated)
+  lookups         the open loop with the campaign lookups only: the stream the peers are fed too
+  lookups-closed  one lookup at a time, for the peers' one-at-a-time latency
+  paced           --rate commands/s on the clock (open-loop arrival): latency from the scheduled time
+  paced-half      only if --rate is beyond what the open loop sustained: the same at half that rate
 """
 import argparse, json, multiprocessing, os, platform, random, re, resource, shutil, signal, socket, statistics
 import queue, subprocess, sys, tempfile, threading, time, zlib
@@ -286,8 +289,19 @@ def cpu_self():
     return r.ru_utime + r.ru_stime
 
 
+def parse_cpus(text):
+    """'0-1,3' → {0, 1, 3}"""
+    cpus = set()
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        cpus.update(range(int(a), int(b or a) + 1))
+    return cpus
+
+
 def worker_main(spec, ready_q, go, result_q):
     try:
+        if spec.get("cpus"):
+            os.sched_setaffinity(0, parse_cpus(spec["cpus"]))
         result_q.put(Worker(spec).run(ready_q, go))
     except BaseException as error:  # reported, not swallowed
         import traceback
@@ -557,8 +571,9 @@ class Processes:
 class Tandem:
     """The endpoint and the bot as two processes of the release binary."""
 
-    def __init__(self, binary, procs, workdir):
+    def __init__(self, binary, procs, workdir, cpus=None):
         self.binary, self.procs, self.workdir = binary, procs, workdir
+        self.pin = ["taskset", "-c", cpus] if cpus else []
         self.state = os.path.join(workdir, "state")
         self.port = free_port()
 
@@ -566,7 +581,7 @@ class Tandem:
         config = os.path.join(ROOT, "Config", "local.json")
         self.endpoint_log = open(os.path.join(self.workdir, "endpoint.log"), "w+")
         self.endpoint = self.procs.start(
-            [self.binary, "endpoint", "--config", config, "--port", str(self.port), "--log-level", "warning"],
+            self.pin + [self.binary, "endpoint", "--config", config, "--port", str(self.port), "--log-level", "warning"],
             stdout=subprocess.PIPE, stderr=self.endpoint_log, text=True, cwd=ROOT)
         # Ready when it prints its URL.
         found = []
@@ -603,7 +618,7 @@ class Tandem:
         env = dict(os.environ, TANDEM_BENCH_TOKEN="local-bot")
         self.bot_log = open(os.path.join(self.workdir, "bot.log"), "w+")
         self.bot = self.procs.start(
-            [self.binary, "run", "--config", self.bot_config, "--state", self.state, "--log-level", "warning"],
+            self.pin + [self.binary, "run", "--config", self.bot_config, "--state", self.state, "--log-level", "warning"],
             stdout=self.bot_log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
         # Ready when it answers a first command. Its first poll asks "from now on", so a probe posted before that
         # poll is never read: post a new probe each second until one is answered.
@@ -673,7 +688,8 @@ class CompiledWorkers:
             path = os.path.join(tandem.workdir, f"driver-{spec['name']}.json")
             with open(path, "w") as f:
                 json.dump(dict(spec, mix=mix_tables()), f)
-            p = tandem.procs.start([driver, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            pin = ["taskset", "-c", spec["cpus"]] if spec.get("cpus") else []
+            p = tandem.procs.start(pin + [driver, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
             self.procs.append(p)
             threading.Thread(target=self._read, args=(p,), daemon=True).start()
@@ -705,7 +721,7 @@ class CompiledWorkers:
 
 
 def run_phase(tandem, name, groups, *, window=None, rate=None, duration=None, n=None, lanes=1, check_every=50,
-              lookups_only=False, drain=60, run_id="r", log=print, driver=None):
+              lookups_only=False, drain=60, run_id="r", log=print, driver=None, cpus=None):
     """Runs driver processes (one per group) against Tandem; returns the phase's figures. `driver`: the compiled
     driver's path, or None for the Python one."""
     k = len(groups)
@@ -713,7 +729,7 @@ def run_phase(tandem, name, groups, *, window=None, rate=None, duration=None, n=
               "seed": zlib.crc32(f"{name}-{i}".encode()), "window": window and max(1, window // k),
               "rate": rate and rate / k, "duration": duration, "n": n and max(1, n // k),
               "lanes_per_channel": lanes, "check_every": check_every, "lookups_only": lookups_only, "drain": drain,
-              "run": run_id} for i, members in enumerate(groups)]
+              "run": run_id, "cpus": cpus} for i, members in enumerate(groups)]
     if driver:
         compiled = CompiledWorkers(driver, specs, tandem)
         procs = compiled.procs
@@ -850,7 +866,7 @@ def ensure_driver(log):
 
 def tandem_part(args, procs, log):
     workdir = tempfile.mkdtemp(prefix="tandem-bench-")
-    tandem = Tandem(args.binary, procs, workdir)
+    tandem = Tandem(args.binary, procs, workdir, args.tandem_cpus)
     figures = {"workdir": workdir}
     try:
         tandem.start(log)
@@ -883,7 +899,8 @@ def tandem_part(args, procs, log):
         run_id = f"{int(time.time())}"
         phases = []
         def phase(name, groups, label, **kw):
-            p = run_phase(tandem, name, groups, run_id=run_id, log=log, driver=args.driver_path, **kw)
+            p = run_phase(tandem, name, groups, run_id=run_id, log=log, driver=args.driver_path,
+                          cpus=args.driver_cpus, **kw)
             phases.append(p)
             log(f"{label}: {summary(p)}")
             return p
@@ -1130,6 +1147,8 @@ def main():
     parser.add_argument("--window", type=int, default=1000, help="most commands outstanding in the open loop")
     parser.add_argument("--lanes", type=int, default=2, help="connections per member and channel in the open loop")
     parser.add_argument("--idle", type=float, default=5, help="seconds of the idle measurement")
+    parser.add_argument("--tandem-cpus", help="pin endpoint and bot to these CPUs (taskset list, e.g. 0-1)")
+    parser.add_argument("--driver-cpus", help="pin the driver processes to these CPUs (e.g. 2-3)")
     parser.add_argument("--driver", choices=["compiled", "python"], default="compiled",
                         help="the driver processes: Benchmarks' tandem-load (built if needed; the Python driver if it "
                              "cannot be built) or the Python one in this script")
