@@ -8,7 +8,7 @@ Per variant: pipelined (push N commands, then pop N replies; replies/s, median o
 pop its reply; latency p50/p99), CPU of the whole process (bot and this harness, inseparable in-process) from
 getrusage; replies are compared with the expected text, so duplicated, missing or garbled replies are counted.
 """
-import argparse, collections, json, logging, os, queue, resource, statistics, subprocess, sys, time
+import argparse, collections, json, logging, os, shutil, queue, resource, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -81,6 +81,7 @@ def variant(name, args, commands):
         bot.stop()
     except AttributeError:  # without a thread pool (BOT_ASYNC=False) its stop() fails; the process ends anyway
         pass
+    shutil.rmtree(bot.bot_config.BOT_DATA_DIR, ignore_errors=True)  # TestBot's temp folder
     med = sorted(runs, key=lambda r: r["per_s"])[1]
     return {
         "name": "sync" if name == "sync" else "thread pool",

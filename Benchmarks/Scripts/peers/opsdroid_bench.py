@@ -5,7 +5,7 @@ level WARNING. Run with the opsdroid venv's Python (it uses that venv's aiohttp 
 Measures pipelined throughput (send N commands on the websocket, read N replies; median of 3), one at a time
 (send, wait for the reply: latency p50/p99), CPU of the opsdroid process (/proc/PID/stat) and of this driver.
 """
-import argparse, asyncio, collections, json, os, resource, socket, statistics, subprocess, sys, tempfile, time
+import argparse, asyncio, collections, json, os, resource, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 import aiohttp
 
@@ -155,6 +155,8 @@ def main():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
     from importlib.metadata import version
     print(json.dumps({"version": version("opsdroid"), "variants": [result]}))
 
