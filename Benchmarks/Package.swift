@@ -22,6 +22,8 @@ let package = Package(
         ),
         // A plain loop over one scenario, for callgrind and perf (see its main.swift).
         .executableTarget(name: "tandem-profile", dependencies: ["BenchmarkSupport"]),
+        // The compiled driver of Scripts/bench.py (`--driver compiled`): depends on nothing of Tandem's.
+        .executableTarget(name: "tandem-load"),
         .executableTarget(
             name: "CampaignSearch",
             dependencies: ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
