@@ -18,15 +18,19 @@ public struct BotDependencies: Sendable {
     public var logger: Logger
     /// Awaited before the first poll, e.g. until an embedded endpoint listens.
     public var ready: @Sendable () async throws -> Void
+    /// How many channels' replies are sent at once (one in flight per channel): a few, so a burst of replies
+    /// shares the HTTP client's keep-alive connections without opening one per channel.
+    public var sendWidth: Int
     /// The state has never polled: no downtime to report missed notices for.
     public var firstStart: Bool
 
     public init(
         transport: any ChatTransport, store: JournalStore, handler: CommandHandler, addressing: Addressing,
         botUserID: String, clock: any WallClock = SystemClock(), notices: NoticeSettings = NoticeSettings(), logger: Logger,
-        firstStart: Bool = false, ready: @escaping @Sendable () async throws -> Void = {}
+        firstStart: Bool = false, sendWidth: Int = 4, ready: @escaping @Sendable () async throws -> Void = {}
     ) {
         self.firstStart = firstStart
+        self.sendWidth = sendWidth
         self.ready = ready
         self.transport = transport
         self.store = store

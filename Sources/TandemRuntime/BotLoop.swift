@@ -16,7 +16,6 @@ actor BotLoop {
     private var saveBackoff = Backoff()
     private var committing = false
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
-    private var flushing = false
     /// When this run began: on a first start, notices due before it were never missed, so none is sent late.
     private let startedAt: Date
     /// The compaction writing a snapshot in the background, if one is.
@@ -24,6 +23,10 @@ actor BotLoop {
     /// Yields after every change to the team state, so the scheduler re-plans.
     nonisolated let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
+    /// Yields after a record added to the outbox, so the sender flushes it.
+    private let outboxSignals: AsyncStream<Void>
+    private let outboxFilled: AsyncStream<Void>.Continuation
+    private let logger: Logger
 
     init(deps: BotDependencies, state: StoredState) {
         self.deps = deps
@@ -31,34 +34,70 @@ actor BotLoop {
         self.startedAt = deps.clock.now()
         self.planner = NoticePlanner(team: deps.handler.team, settings: deps.notices)
         (changes, changed) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (outboxSignals, outboxFilled) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        var logger = deps.logger
+        logger[metadataKey: "component"] = "bot"
+        self.logger = logger
     }
 
     // MARK: - Polling
 
+    /// Runs the two halves of the bot side by side until cancelled or the token is refused: polling and
+    /// handling, and sending what the outbox owes.
     func run() async throws {
-        var logger = deps.logger
-        logger[metadataKey: "component"] = "bot"
         if !state.outbox.isEmpty {
             logger.info("resending replies owed from before the restart", metadata: ["count": "\(state.outbox.count)"])
         }
-        try await flushOutbox()
-        logger.info("bot polling", metadata: ["cursor": "\(state.cursor ?? "from now on")"])
-        while !Task.isCancelled {
-            let batch: TransportBatch
-            do {
-                batch = try await deps.transport.poll(after: state.cursor)
-                pollBackoff.reset()
-            } catch let error as TransportError {
-                try await wait(after: error, logger: logger)
-                continue
-            }
-            try await handle(batch)
-            try await flushOutbox()
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.sendReplies() }
+            group.addTask { try await self.pollAndHandle() }
         }
     }
 
-    /// Handles one poll's messages as one group commit.
-    func handle(_ batch: TransportBatch) async throws {
+    /// Polls and handles batch after batch. The poll after a batch is in flight while the batch is handled
+    /// (its record written and synced), so the chat's wait and the disk's overlap.
+    ///
+    /// The early poll asks after the batch's cursor before that cursor is durable. When saving the batch
+    /// fails, its result is dropped (the poll is cancelled, or its answer thrown away) and polling restarts
+    /// from the last committed cursor: the same messages come again.
+    private func pollAndHandle() async throws {
+        logger.info("bot polling", metadata: ["cursor": "\(state.cursor ?? "from now on")"])
+        var batch = try await poll(after: state.cursor)
+        while true {
+            try Task.checkCancellation()
+            if let next = try await handleWhilePolling(batch) {
+                batch = next
+            } else {
+                batch = try await poll(after: state.cursor)
+            }
+        }
+    }
+
+    /// Handles `batch` with the poll after it already in flight; nil when the batch could not be saved.
+    private func handleWhilePolling(_ batch: TransportBatch) async throws -> TransportBatch? {
+        async let next = poll(after: batch.cursor)
+        // Returning without awaiting `next` cancels that poll and waits for it to end.
+        guard try await handle(batch) else { return nil }
+        return try await next
+    }
+
+    /// One poll, retried with backoff on transport errors (but not on the token being refused).
+    private func poll(after cursor: String?) async throws -> TransportBatch {
+        while true {
+            do {
+                let batch = try await deps.transport.poll(after: cursor)
+                pollBackoff.reset()
+                return batch
+            } catch let error as TransportError {
+                try await wait(after: error)
+            }
+        }
+    }
+
+    /// Handles one poll's messages as one group commit. Returns false when the record could not be saved:
+    /// nothing changed, and the same messages must be polled again.
+    @discardableResult
+    func handle(_ batch: TransportBatch) async throws -> Bool {
         await lockCommits()
         defer { unlockCommits() }
         var record = JournalRecord(cursor: batch.cursor != state.cursor ? batch.cursor : nil)
@@ -92,7 +131,7 @@ actor BotLoop {
             deps.logger.info(
                 "handled", metadata: ["message": "\(message.id)", "user": "\(message.userID)", "events": "\(outcome.events.count)"])
         }
-        guard !record.isEmpty else { return }
+        guard !record.isEmpty else { return true }
         do {
             try await deps.store.append(record)
         } catch {
@@ -103,11 +142,12 @@ actor BotLoop {
                 metadata: ["error": "\(error)", "messages": "\(addressed.count)", "retry_in": "\(delay)"])
             await sayNotSaved(to: addressed)
             try await Task.sleep(for: delay)
-            return
+            return false
         }
         saveBackoff.reset()
         apply(record)
         await compactIfNeeded()
+        return true
     }
 
     /// Tells each sender of a batch that could not be saved that nothing changed yet. Best effort and not
@@ -172,39 +212,84 @@ actor BotLoop {
 
     // MARK: - Sending
 
-    /// Sends what the outbox owes, oldest first, and records what went out. One flush at a time.
-    func flushOutbox() async throws {
-        guard !flushing else { return }
-        flushing = true
-        defer { flushing = false }
-        var sendBackoff = Backoff()
-        while let entry = state.outbox.first {
-            do {
-                _ = try await deps.transport.send(
-                    OutgoingChatMessage(channel: entry.channel, thread: entry.thread, body: entry.body, idempotencyKey: entry.key))
-            } catch let error as TransportError where error.isRetryable {
-                let floor: Duration = if case .rateLimited(let s) = error.kind { .milliseconds(Int(s * 1000)) } else { .zero }
-                let delay = sendBackoff.next(atLeast: floor)
-                deps.logger.warning("send failed, retrying", metadata: ["key": "\(entry.key)", "error": "\(error)", "in": "\(delay)"])
-                try await Task.sleep(for: delay)
-                continue
-            } catch let error as TransportError {
-                if case .unauthorized = error.kind { throw error }
-                deps.logger.error("the chat refused a reply; dropping it", metadata: ["key": "\(entry.key)", "error": "\(error)"])
+    /// What the sender waits for next.
+    private enum SenderEvent: Sendable {
+        /// A record added to the outbox (or the signals ended: the task is being cancelled).
+        case filled(more: Bool)
+        case lane(LaneSender.Outcome)
+        case recorded(saved: Bool)
+    }
+
+    /// The sender, for the bot's whole run: sends what the outbox owes (at start, what a restart owes) in
+    /// per-channel lanes (see ``ReplyLanes``), and records what went out in grouped `sent` records.
+    ///
+    /// The lanes run as child tasks off the actor; this loop, on the actor, only starts them and the records.
+    /// A reply is in the outbox only once its record is durable, so none leaves before its record exists.
+    private func sendReplies() async throws {
+        let sender = LaneSender(transport: deps.transport, logger: logger)
+        let signals = outboxSignals
+        var lanes = ReplyLanes(width: deps.sendWidth)
+        var recordBackoff = Backoff()
+        var recordDelay = Duration.zero
+        var stop: (any Error)?
+        // After a stop, the keys done so far are recorded once, when the lanes have ended; a failure then leaves
+        // them owed on disk (a restart resends them).
+        var finalRecordFailed = false
+        try await withThrowingTaskGroup(of: SenderEvent.self) { group in
+            let waitForSignal: @Sendable () async -> SenderEvent = {
+                for await _ in signals { return .filled(more: true) }
+                return .filled(more: false)
             }
-            await lockCommits()
-            defer { unlockCommits() }
-            let record = JournalRecord(sent: [entry.key])
-            do {
-                try await deps.store.append(record)
-            } catch {
-                // The reply went out but is still owed on disk: a restart resends it with the same key, which the
-                // platform posts once. Stop flushing for now; the next loop tries again.
-                deps.logger.error("could not record a sent reply; will retry", metadata: ["key": "\(entry.key)", "error": "\(error)"])
-                return
+            group.addTask(operation: waitForSignal)
+            while true {
+                if stop == nil {
+                    for lane in lanes.start(from: state.outbox) {
+                        group.addTask { .lane(await sender.send(lane)) }
+                    }
+                }
+                if stop == nil || (lanes.running.isEmpty && !finalRecordFailed), let keys = lanes.takeRecordable() {
+                    let delay = stop == nil ? recordDelay : .zero
+                    group.addTask {
+                        if delay > .zero { try? await Task.sleep(for: delay) }
+                        return .recorded(saved: await self.recordSent(keys))
+                    }
+                }
+                guard let event = try await group.next() else { break }
+                switch event {
+                case .filled(let more):
+                    if more { group.addTask(operation: waitForSignal) } else { stop = stop ?? CancellationError() }
+                case .lane(let outcome):
+                    lanes.finished(outcome.channel, done: outcome.done)
+                    if let error = outcome.stop, stop == nil {
+                        stop = error
+                        group.cancelAll()
+                    }
+                case .recorded(let saved):
+                    lanes.recorded(saved)
+                    recordDelay = saved ? .zero : recordBackoff.next()
+                    if saved { recordBackoff.reset() }
+                    if !saved && stop != nil { finalRecordFailed = true }
+                }
             }
-            apply(record)
         }
+        if let stop { throw stop }
+    }
+
+    /// Appends one `sent` record for `keys`; false when the disk refused it.
+    private func recordSent(_ keys: [String]) async -> Bool {
+        await lockCommits()
+        defer { unlockCommits() }
+        let record = JournalRecord(sent: keys)
+        do {
+            try await deps.store.append(record)
+        } catch {
+            // The replies went out but are still owed on disk: this run does not send them again and records
+            // them with the next group; a restart before that resends them with the same keys.
+            logger.error("could not record sent replies; will retry", metadata: ["count": "\(keys.count)", "error": "\(error)"])
+            return false
+        }
+        apply(record)
+        return true
     }
 
     // MARK: - Internals
@@ -212,6 +297,7 @@ actor BotLoop {
     private func apply(_ record: JournalRecord) {
         state.apply(record)
         if !record.events.isEmpty { changed.yield() }
+        if !record.outbox.isEmpty { outboxFilled.yield() }
     }
 
     private func lockCommits() async {
@@ -254,7 +340,7 @@ actor BotLoop {
         await compactionRun?.value
     }
 
-    private func wait(after error: TransportError, logger: Logger) async throws {
+    private func wait(after error: TransportError) async throws {
         switch error.kind {
         case .unauthorized:
             logger.critical("the chat endpoint refused the bot's token; stopping", metadata: ["error": "\(error)"])

@@ -5,8 +5,8 @@ import TandemChat
 import TandemCore
 import TandemStore
 
-/// The bot: polls the transport, handles each message addressed to it, records the outcome durably, then
-/// sends the replies.
+/// The bot: polls the transport, handles each message addressed to it, records the outcome durably, and sends
+/// the replies, with the next poll, the next batch's handling and the sending overlapping (see `BotLoop`).
 ///
 /// Exactly once: the cursor is stored in the same journal record as the outcome of the messages it covers,
 /// and replies leave from the outbox with deterministic idempotency keys. A crash before the record is
@@ -46,8 +46,8 @@ public final class BotService: Service {
         let changes = loop.changes
         let clock = deps.clock
         while !Task.isCancelled {
+            // The notices' record wakes the loop's sender, which sends them.
             try await loop.fireDueNotices()
-            try await loop.flushOutbox()
             let next = await loop.nextNoticeDate()
             // Whichever comes first: the next notice, or a change that may plan an earlier one.
             await withTaskGroup(of: Void.self) { group in

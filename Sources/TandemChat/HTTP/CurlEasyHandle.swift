@@ -28,6 +28,17 @@ final class CurlEasyHandle {
         errorBuffer.deallocate()
     }
 
+    /// Puts every option back to libcurl's default, so that nothing of the last request (method, body, headers,
+    /// callbacks) reaches the next one. Connections stay in the multi handle's cache, so the next request to the
+    /// same host still reuses one.
+    func reset() {
+        curl_easy_reset(raw)
+        curl_slist_free_all(headerList)
+        headerList = nil
+        errorBuffer[0] = 0
+        _ = tandem_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer)
+    }
+
     /// libcurl's detail text for the last failure, or its generic text for `code` when it wrote none.
     func errorText(for code: CURLcode) -> String {
         let detail = String(cString: errorBuffer)

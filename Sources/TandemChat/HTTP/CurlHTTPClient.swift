@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// The production ``HTTPClient``: libcurl's multi interface driven by one dedicated worker thread.
 ///
@@ -62,6 +63,10 @@ public final class CurlHTTPClient: HTTPClient {
     public func shutdown() {
         worker.shutdown()
     }
+
+    /// How many libcurl easy handles the client has created: finished ones are reset and reused, so this stays
+    /// near the most requests ever in flight at once.
+    var easyHandlesCreated: Int { worker.handlesCreated.load(ordering: .relaxed) }
 
     /// Sends one request; see ``HTTPClient/send(_:)``.
     ///

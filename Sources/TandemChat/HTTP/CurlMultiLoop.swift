@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,12 @@ final class CurlMultiLoop {
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// The easy handle of each transfer, by ticket; the transfer keeps its ticket alive, so ids are not reused.
     private var handlesByTicket: [ObjectIdentifier: UnsafeMutableRawPointer] = [:]
+    /// Easy handles of finished transfers, reset for the next request: a new handle per request costs an
+    /// allocation of its own state (tens of kilobytes) and its setup. At most ``maxIdleHandles`` are kept.
+    private var idleHandles: [CurlEasyHandle] = []
+    /// Enough for the bot's long poll plus its concurrent sends; a burst beyond it creates handles that are
+    /// freed afterwards.
+    static let maxIdleHandles = 8
 
     init(worker: CurlMultiWorker) {
         self.worker = worker
@@ -50,7 +57,7 @@ final class CurlMultiLoop {
             submission.continuation.resume(throwing: CancellationError())
             return
         }
-        guard let handle = CurlEasyHandle() else {
+        guard let handle = idleHandles.popLast() ?? makeHandle() else {
             let message = "could not be set up: no libcurl handle (out of memory)"
             submission.continuation.resume(
                 throwing: HTTPClientError(kind: .transport, request: submission.request, message: message)
@@ -84,8 +91,22 @@ final class CurlMultiLoop {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             // Read the result before removing the handle: that invalidates `message`.
             let code = message.pointee.data.result
-            remove(easy)?.finish(code)
+            guard let transfer = remove(easy) else { continue }
+            transfer.finish(code)
+            recycle(transfer.handle)
         }
+    }
+
+    private func makeHandle() -> CurlEasyHandle? {
+        worker.handlesCreated.add(1, ordering: .relaxed)
+        return CurlEasyHandle()
+    }
+
+    /// Keeps the handle of a completed transfer for the next request, once its caller has its response.
+    private func recycle(_ handle: CurlEasyHandle) {
+        guard idleHandles.count < Self.maxIdleHandles else { return }
+        handle.reset()
+        idleHandles.append(handle)
     }
 
     /// Takes a transfer out of the multi handle; its easy handle is freed when the returned transfer goes away.
@@ -109,6 +130,7 @@ final class CurlMultiLoop {
         for easy in Array(transfers.keys) {
             remove(easy)?.resume(throwing: CancellationError())
         }
+        idleHandles.removeAll()
         curl_multi_cleanup(multi)
     }
 

@@ -26,6 +26,8 @@ final class CurlMultiWorker: Sendable {
     let configuration: CurlHTTPClient.Configuration
     let multi: MultiHandle
     private let inbox = Mutex(Inbox())
+    /// Easy handles created so far (the worker reuses them): for tests that check the pool stays bounded.
+    let handlesCreated = Atomic<Int>(0)
 
     init(configuration: CurlHTTPClient.Configuration) {
         precondition(CurlGlobal.isInitialized, "curl_global_init failed")

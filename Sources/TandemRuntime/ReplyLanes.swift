@@ -1,0 +1,115 @@
+import Logging
+import TandemChat
+import TandemStore
+
+/// Which owed replies may leave now, and which sent ones are due to be recorded: the sender's bookkeeping, kept
+/// pure so the loop around it only runs what it says.
+///
+/// Replies go out in lanes, one per channel with one send in flight, at most `width` lanes at once. A channel's
+/// replies must arrive in the order they were journalled, but different channels owe each other nothing, so a
+/// slow channel (a long reply, a rate limit) holds up only itself.
+///
+/// Keys that went out are recorded as `sent` in groups: one append for everything finished since the last one,
+/// taken when no lane is running or at least `width` keys wait. A mark that is late or lost (a crash, a failed
+/// append) costs only a resend with the same idempotency key, which the platform posts once.
+struct ReplyLanes: Sendable {
+    let width: Int
+    /// Channels with a lane running.
+    private(set) var running: Set<String> = []
+    /// Keys that went out (or were refused for good), not yet in a record.
+    private(set) var done: [String] = []
+    /// Keys in the `sent` record being written.
+    private(set) var recording: [String] = []
+
+    init(width: Int) { self.width = max(1, width) }
+
+    /// New lanes for channels without one, from the owed entries in journal order, up to `width` lanes in all.
+    /// Entries whose key went out already are skipped; a channel that gets no lane now gets none of its
+    /// entries, so none of them overtakes another.
+    mutating func start(from outbox: [OutboxEntry]) -> [[OutboxEntry]] {
+        guard running.count < width, !outbox.isEmpty else { return [] }
+        let gone = Set(done).union(recording)
+        var lanes: [[OutboxEntry]] = []
+        var index: [String: Int] = [:]
+        for entry in outbox where !running.contains(entry.channel) && !gone.contains(entry.key) {
+            if let n = index[entry.channel] {
+                lanes[n].append(entry)
+            } else if running.count + lanes.count < width {
+                index[entry.channel] = lanes.count
+                lanes.append([entry])
+            }
+        }
+        running.formUnion(index.keys)
+        return lanes
+    }
+
+    /// A lane ended, having done `keys`.
+    mutating func finished(_ channel: String, done keys: [String]) {
+        running.remove(channel)
+        done += keys
+    }
+
+    /// The keys for the next `sent` record, if one is due and none is being written.
+    mutating func takeRecordable() -> [String]? {
+        guard recording.isEmpty, !done.isEmpty, running.isEmpty || done.count >= width else { return nil }
+        swap(&recording, &done)
+        return recording
+    }
+
+    /// The record of ``takeRecordable()`` was written (or not: its keys wait for the next one).
+    mutating func recorded(_ saved: Bool) {
+        if !saved { done = recording + done }
+        recording = []
+    }
+}
+
+/// Sends one lane: a channel's entries one after the other. Retryable failures are retried with backoff in
+/// place, so nothing behind them in the channel overtakes them.
+struct LaneSender: Sendable {
+    /// What a lane did.
+    struct Outcome: Sendable {
+        var channel: String
+        /// Keys the platform took or refused for good, in order.
+        var done: [String] = []
+        /// Why the lane stopped early (the token was refused, or the task was cancelled).
+        var stop: (any Error)?
+    }
+
+    let transport: any ChatTransport
+    let logger: Logger
+
+    func send(_ lane: [OutboxEntry]) async -> Outcome {
+        var outcome = Outcome(channel: lane.first?.channel ?? "")
+        var backoff = Backoff()
+        for entry in lane {
+            while true {
+                do {
+                    _ = try await transport.send(
+                        OutgoingChatMessage(channel: entry.channel, thread: entry.thread, body: entry.body, idempotencyKey: entry.key))
+                } catch let error as TransportError where error.isRetryable {
+                    let floor: Duration = if case .rateLimited(let s) = error.kind { .milliseconds(Int(s * 1000)) } else { .zero }
+                    let delay = backoff.next(atLeast: floor)
+                    logger.warning("send failed, retrying", metadata: ["key": "\(entry.key)", "error": "\(error)", "in": "\(delay)"])
+                    do { try await Task.sleep(for: delay) } catch {
+                        outcome.stop = error
+                        return outcome
+                    }
+                    continue
+                } catch let error as TransportError {
+                    if case .unauthorized = error.kind {
+                        outcome.stop = error
+                        return outcome
+                    }
+                    logger.error("the chat refused a reply; dropping it", metadata: ["key": "\(entry.key)", "error": "\(error)"])
+                } catch {
+                    outcome.stop = error  // cancelled: the entry stays owed
+                    return outcome
+                }
+                outcome.done.append(entry.key)
+                backoff.reset()
+                break
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+import TandemCore
+import TandemStore
+
+@testable import TandemRuntime
+
+/// The sender's bookkeeping as plain values: which replies may leave, and when their `sent` marks are recorded.
+struct ReplyLanesTests {
+    private func entry(_ key: String, _ channel: String) -> OutboxEntry {
+        OutboxEntry(key: key, channel: channel, body: .paragraph(.text(key)))
+    }
+
+    @Test func oneLanePerChannelInJournalOrderUpToTheWidth() {
+        var lanes = ReplyLanes(width: 2)
+        let outbox = [entry("a1", "a"), entry("b1", "b"), entry("a2", "a"), entry("c1", "c"), entry("b2", "b")]
+        let started = lanes.start(from: outbox)
+        #expect(started.map { $0.map(\.key) } == [["a1", "a2"], ["b1", "b2"]])
+        #expect(lanes.start(from: outbox).isEmpty, "no lane for c while a and b run")
+
+        lanes.finished("a", done: ["a1", "a2"])
+        let next = lanes.start(from: outbox)
+        #expect(next.map { $0.map(\.key) } == [["c1"]], "done keys are not sent again; b still runs")
+    }
+
+    @Test func marksAreRecordedTogetherWhenTheLanesAreIdleOrWidthKeysWait() {
+        var lanes = ReplyLanes(width: 2)
+        _ = lanes.start(from: [entry("a1", "a"), entry("b1", "b")])
+        lanes.finished("a", done: ["a1"])
+        #expect(lanes.takeRecordable() == nil, "b still runs and one key is fewer than the width")
+        lanes.finished("b", done: ["b1"])
+        #expect(lanes.takeRecordable() == ["a1", "b1"])
+        #expect(lanes.takeRecordable() == nil, "one record at a time")
+    }
+
+    @Test func keysOfAFailedRecordWaitForTheNextAndAreNotSentAgain() {
+        var lanes = ReplyLanes(width: 4)
+        let outbox = [entry("a1", "a"), entry("a2", "a")]
+        _ = lanes.start(from: Array(outbox.prefix(1)))
+        lanes.finished("a", done: ["a1"])
+        #expect(lanes.takeRecordable() == ["a1"])
+        lanes.recorded(false)
+        #expect(lanes.start(from: outbox).map { $0.map(\.key) } == [["a2"]])
+        lanes.finished("a", done: ["a2"])
+        #expect(lanes.takeRecordable() == ["a1", "a2"])
+        lanes.recorded(true)
+        #expect(lanes.done.isEmpty && lanes.recording.isEmpty)
+    }
+}
