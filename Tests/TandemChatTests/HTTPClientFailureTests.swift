@@ -131,47 +131,60 @@ struct HTTPClientFailureTests {
 
     // MARK: - Concurrency
 
-    @Test func fiftyLongPollsRunSideBySideWithoutStallingThePool() async throws {
+    /// All 50 requests reach the server while none has been answered: a client that blocked the cooperative pool
+    /// (2 threads here) could have at most a pool's worth in flight, and the server's gate would never open.
+    /// Signals only, no timing; a client that serialised would hang here until the time limit fails it.
+    @Test(.timeLimit(.minutes(1))) func fiftyLongPollsRunSideBySideWithoutStallingThePool() async throws {
         let polls = 50
+        let gate = ArrivalGate(expected: polls)
         try await withLoopbackServer({ _ in
-            try await Task.sleep(for: .seconds(1))
+            await gate.arriveAndWait()
             return LoopbackResponse(body: Data("done".utf8))
         }) { base in
             let client = CurlHTTPClient()
-            let clock = ContinuousClock()
-            let start = clock.now
-            let (statuses, ticks) = try await withThrowingTaskGroup(of: Int?.self) { group in
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<polls {
-                    group.addTask {
-                        let response = try await client.send(HTTPClientRequest(url: base + "/poll/\(index)"))
-                        return response.status
-                    }
+                    group.addTask { try await client.send(HTTPClientRequest(url: base + "/poll/\(index)")).status }
                 }
-                // The ticker runs on the cooperative pool too; blocked pool threads would starve it.
-                let ticker = Task {
-                    var ticks = 0
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(50))
-                        ticks += 1
-                    }
-                    return ticks
-                }
-                var statuses: [Int] = []
-                for try await status in group {
-                    if let status { statuses.append(status) }
-                }
-                ticker.cancel()
-                return (statuses, await ticker.value)
+                // Returns once every poll is held by the server at the same time, then lets them all answer.
+                await gate.untilAllArrived()
+                // The pool still runs other work while 50 transfers are open.
+                let poolIsFree = await Task { true }.value
+                #expect(poolIsFree)
+                await gate.open()
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            let elapsed = clock.now - start
             #expect(statuses.count == polls)
             #expect(statuses.allSatisfy { $0 == 200 })
-            // Serialised, 50 one-second polls would take 50 s; side by side they take about 1 s. The bound is far
-            // from both so that a loaded 2-core machine cannot fail it, while serialising still would.
-            #expect(elapsed < .seconds(20))
-            // A starved pool would hardly tick at all; a healthy one ticks every 50 ms of the elapsed time.
-            let expected = Int(elapsed / .milliseconds(50))
-            #expect(ticks * 3 >= expected, "ticked \(ticks) times in \(elapsed)")
         }
+    }
+}
+
+/// Holds requests until `expected` of them have arrived and the test opens it.
+private actor ArrivalGate {
+    private let expected: Int
+    private var arrived = 0
+    private var isOpen = false
+    private var held: [CheckedContinuation<Void, Never>] = []
+    private var allArrived: CheckedContinuation<Void, Never>?
+
+    init(expected: Int) { self.expected = expected }
+
+    func arriveAndWait() async {
+        arrived += 1
+        if arrived == expected { allArrived?.resume(); allArrived = nil }
+        guard !isOpen else { return }
+        await withCheckedContinuation { held.append($0) }
+    }
+
+    func untilAllArrived() async {
+        guard arrived < expected else { return }
+        await withCheckedContinuation { allArrived = $0 }
+    }
+
+    func open() {
+        isOpen = true
+        held.forEach { $0.resume() }
+        held.removeAll()
     }
 }
