@@ -1,4 +1,5 @@
 import Foundation
+import TandemProtocol
 
 /// One message as the local endpoint keeps it in its ``MessageLog``: a posted message with its sender and time.
 ///
@@ -12,10 +13,28 @@ struct LoggedMessage: Sendable, Equatable {
     let senderName: String
     let text: String
     let date: Date
+    /// ``date`` in the wire format, formatted once when the message is posted rather than in every answer that
+    /// carries it (Foundation's ISO 8601 formatting showed in the endpoint's profile).
+    let timestamp: String
     /// The id of the message this one replies to, if any.
     let thread: String?
     /// The sender's idempotency key, kept so it can be forgotten when the message is evicted.
     let idempotencyKey: String?
+
+    init(
+        id: Int, channelID: String, senderID: String, senderName: String, text: String, date: Date, thread: String?,
+        idempotencyKey: String?
+    ) {
+        self.id = id
+        self.channelID = channelID
+        self.senderID = senderID
+        self.senderName = senderName
+        self.text = text
+        self.date = date
+        self.timestamp = WireTimestamp.string(from: date)
+        self.thread = thread
+        self.idempotencyKey = idempotencyKey
+    }
 }
 
 /// The answer to an updates request: the messages for the caller and the cursor to send next.

@@ -10,7 +10,7 @@ extension Update {
             channel: message.channelID,
             user: User(id: message.senderID, name: message.senderName),
             text: message.text,
-            timestamp: Timestamp.string(from: message.date),
+            timestamp: message.timestamp,
             thread: message.thread
         )
     }
