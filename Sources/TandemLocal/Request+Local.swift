@@ -7,6 +7,24 @@ extension Request {
     /// The token of an `Authorization: Bearer {token}` header (scheme matched case-insensitively).
     var bearerToken: String? {
         guard let value = headers[.authorization] else { return nil }
+        return Self.bearerToken(in: value)
+    }
+
+    /// The token of an `Authorization` value. `Bearer {token}` with one space and a token of visible ASCII, as
+    /// every client sends it, is sliced off without Foundation; anything else takes the general path (split on
+    /// spaces, trim), which gives the same answer for that form too.
+    static func bearerToken(in value: String) -> String? {
+        let utf8 = value.utf8
+        if utf8.count > 7, utf8.starts(with: "Bearer ".utf8) || utf8.starts(with: "bearer ".utf8),
+            utf8.dropFirst(7).allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        {
+            return String(Substring(utf8.dropFirst(7)))
+        }
+        return generalBearerToken(in: value)
+    }
+
+    /// Any spelling of the scheme, spaces around the token: split on spaces, compare, trim.
+    static func generalBearerToken(in value: String) -> String? {
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
