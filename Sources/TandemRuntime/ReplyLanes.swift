@@ -32,15 +32,19 @@ struct ReplyLanes: Sendable {
     /// entries, so none of them overtakes another.
     mutating func start(from outbox: [OutboxEntry]) -> [[OutboxEntry]] {
         guard running.count < width, !outbox.isEmpty else { return [] }
-        let gone = Set(done).union(recording).union(riding)
+        let gone = done.isEmpty && recording.isEmpty && riding.isEmpty ? [] : Set(done).union(recording).union(riding)
         var lanes: [[OutboxEntry]] = []
         var index: [String: Int] = [:]
-        for entry in outbox where !running.contains(entry.channel) && !gone.contains(entry.key) {
-            if let n = index[entry.channel] {
-                lanes[n].append(entry)
+        // By index, reading only channel and key: this runs on every event of the sender over the whole outbox,
+        // and copying each entry (its body, its thread) cost more than the rest of it (perf).
+        for i in outbox.indices {
+            let channel = outbox[i].channel
+            guard !running.contains(channel), gone.isEmpty || !gone.contains(outbox[i].key) else { continue }
+            if let n = index[channel] {
+                lanes[n].append(outbox[i])
             } else if running.count + lanes.count < width {
-                index[entry.channel] = lanes.count
-                lanes.append([entry])
+                index[channel] = lanes.count
+                lanes.append([outbox[i]])
             }
         }
         running.formUnion(index.keys)
