@@ -21,16 +21,21 @@ public struct BotDependencies: Sendable {
     /// How many channels' replies are sent at once (one in flight per channel): a few, so a burst of replies
     /// shares the HTTP client's keep-alive connections without opening one per channel.
     public var sendWidth: Int
+    /// How long a reply's `sent` mark waits for a batch record to ride in before the sender writes a record of
+    /// its own: under load every mark rides (no fsync of its own); when quiet, a mark is this late, which costs at
+    /// most a resend with the same idempotency key after a crash.
+    public var sentMarkDelay: Duration
     /// The state has never polled: no downtime to report missed notices for.
     public var firstStart: Bool
 
     public init(
         transport: any ChatTransport, store: JournalStore, handler: CommandHandler, addressing: Addressing,
         botUserID: String, clock: any WallClock = SystemClock(), notices: NoticeSettings = NoticeSettings(), logger: Logger,
-        firstStart: Bool = false, sendWidth: Int = 4, ready: @escaping @Sendable () async throws -> Void = {}
+        firstStart: Bool = false, sendWidth: Int = 4, sentMarkDelay: Duration = .milliseconds(100), ready: @escaping @Sendable () async throws -> Void = {}
     ) {
         self.firstStart = firstStart
         self.sendWidth = sendWidth
+        self.sentMarkDelay = sentMarkDelay
         self.ready = ready
         self.transport = transport
         self.store = store

@@ -26,6 +26,9 @@ actor BotLoop {
     /// Yields after a record added to the outbox, so the sender flushes it.
     private let outboxSignals: AsyncStream<Void>
     private let outboxFilled: AsyncStream<Void>.Continuation
+    /// The sender's bookkeeping; here rather than in the sender so that a batch's record can take the `sent`
+    /// marks that wait (see ``ReplyLanes/takeForBatch()``).
+    private var lanes: ReplyLanes
     private let logger: Logger
 
     init(deps: BotDependencies, state: StoredState) {
@@ -33,6 +36,7 @@ actor BotLoop {
         self.state = state
         self.startedAt = deps.clock.now()
         self.planner = NoticePlanner(team: deps.handler.team, settings: deps.notices)
+        self.lanes = ReplyLanes(width: deps.sendWidth)
         (changes, changed) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         (outboxSignals, outboxFilled) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         var logger = deps.logger
@@ -132,10 +136,13 @@ actor BotLoop {
                 "handled", metadata: ["message": "\(message.id)", "user": "\(message.userID)", "events": "\(outcome.events.count)"])
         }
         guard !record.isEmpty else { return true }
+        // Replies that went out since the last record ride in this one: it is written anyway.
+        record.sent = lanes.takeForBatch()
         do {
             try await deps.store.append(record)
         } catch {
             // Nothing was recorded, so nothing is applied and the cursor stays: the same messages come again.
+            lanes.rode(false)
             let delay = saveBackoff.next()
             deps.logger.error(
                 "could not save; nothing changed; will handle the same messages again",
@@ -145,6 +152,7 @@ actor BotLoop {
             return false
         }
         saveBackoff.reset()
+        lanes.rode(true)
         apply(record)
         await compactIfNeeded()
         return true
@@ -218,17 +226,21 @@ actor BotLoop {
         case filled(more: Bool)
         case lane(LaneSender.Outcome)
         case recorded(saved: Bool)
+        /// The wait for a batch to take the marks is over: the sender records what is left itself.
+        case markDue
     }
 
     /// The sender, for the bot's whole run: sends what the outbox owes (at start, what a restart owes) in
-    /// per-channel lanes (see ``ReplyLanes``), and records what went out in grouped `sent` records.
+    /// per-channel lanes (see ``ReplyLanes``), and records what went out: in the next batch's record, or after
+    /// `sentMarkDelay` without one in a grouped `sent` record of its own.
     ///
     /// The lanes run as child tasks off the actor; this loop, on the actor, only starts them and the records.
     /// A reply is in the outbox only once its record is durable, so none leaves before its record exists.
     private func sendReplies() async throws {
         let sender = LaneSender(transport: deps.transport, logger: logger)
         let signals = outboxSignals
-        var lanes = ReplyLanes(width: deps.sendWidth)
+        let markDelay = deps.sentMarkDelay
+        var markPlanned = false
         var recordBackoff = Backoff()
         var recordDelay = Duration.zero
         var stop: (any Error)?
@@ -246,16 +258,25 @@ actor BotLoop {
                     for lane in lanes.start(from: state.outbox) {
                         group.addTask { .lane(await sender.send(lane)) }
                     }
-                }
-                if stop == nil || (lanes.running.isEmpty && !finalRecordFailed), let keys = lanes.takeRecordable() {
-                    let delay = stop == nil ? recordDelay : .zero
-                    group.addTask {
-                        if delay > .zero { try? await Task.sleep(for: delay) }
-                        return .recorded(saved: await self.recordSent(keys))
+                    // Marks wait a while for a batch record to ride in; a timer, not a poll: no batch may come.
+                    if !markPlanned && lanes.recording.isEmpty && lanes.hasRecordable {
+                        markPlanned = true
+                        let delay = max(markDelay, recordDelay)
+                        group.addTask {
+                            try? await Task.sleep(for: delay)
+                            return .markDue
+                        }
                     }
+                } else if lanes.running.isEmpty && !finalRecordFailed, let keys = lanes.takeRecordable() {
+                    group.addTask { .recorded(saved: await self.recordSent(keys)) }
                 }
                 guard let event = try await group.next() else { break }
                 switch event {
+                case .markDue:
+                    markPlanned = false
+                    if stop == nil, let keys = lanes.takeRecordable() {
+                        group.addTask { .recorded(saved: await self.recordSent(keys)) }
+                    }
                 case .filled(let more):
                     if more { group.addTask(operation: waitForSignal) } else { stop = stop ?? CancellationError() }
                 case .lane(let outcome):
@@ -334,6 +355,9 @@ actor BotLoop {
             logger.warning("compaction failed; the journal keeps growing", metadata: ["error": "\(error)"])
         }
     }
+
+    /// Replies that went out and wait for their `sent` mark: for tests.
+    var marksWaiting: Int { lanes.done.count }
 
     /// Waits for a compaction under way: for an orderly stop, and for tests.
     func finishCompaction() async {

@@ -9,9 +9,11 @@ import TandemStore
 /// replies must arrive in the order they were journalled, but different channels owe each other nothing, so a
 /// slow channel (a long reply, a rate limit) holds up only itself.
 ///
-/// Keys that went out are recorded as `sent` in groups: one append for everything finished since the last one,
-/// taken when no lane is running or at least `width` keys wait. A mark that is late or lost (a crash, a failed
-/// append) costs only a resend with the same idempotency key, which the platform posts once.
+/// Keys that went out are recorded as `sent` in groups. Usually they ride in the next batch's record (see
+/// ``takeForBatch()``), which is written anyway, so a mark costs no fsync of its own; when no batch comes soon,
+/// the sender writes one record for everything finished since the last one, taken when no lane is running or at
+/// least `width` keys wait. A mark that is late or lost (a crash, a failed append) costs only a resend with the
+/// same idempotency key, which the platform posts once; a key is only ever marked after its send succeeded.
 struct ReplyLanes: Sendable {
     let width: Int
     /// Channels with a lane running.
@@ -20,6 +22,8 @@ struct ReplyLanes: Sendable {
     private(set) var done: [String] = []
     /// Keys in the `sent` record being written.
     private(set) var recording: [String] = []
+    /// Keys riding in the batch record being written.
+    private(set) var riding: [String] = []
 
     init(width: Int) { self.width = max(1, width) }
 
@@ -28,15 +32,19 @@ struct ReplyLanes: Sendable {
     /// entries, so none of them overtakes another.
     mutating func start(from outbox: [OutboxEntry]) -> [[OutboxEntry]] {
         guard running.count < width, !outbox.isEmpty else { return [] }
-        let gone = Set(done).union(recording)
+        let gone = done.isEmpty && recording.isEmpty && riding.isEmpty ? [] : Set(done).union(recording).union(riding)
         var lanes: [[OutboxEntry]] = []
         var index: [String: Int] = [:]
-        for entry in outbox where !running.contains(entry.channel) && !gone.contains(entry.key) {
-            if let n = index[entry.channel] {
-                lanes[n].append(entry)
+        // By index, reading only channel and key: this runs on every event of the sender over the whole outbox,
+        // and copying each entry (its body, its thread) cost more than the rest of it (perf).
+        for i in outbox.indices {
+            let channel = outbox[i].channel
+            guard !running.contains(channel), gone.isEmpty || !gone.contains(outbox[i].key) else { continue }
+            if let n = index[channel] {
+                lanes[n].append(outbox[i])
             } else if running.count + lanes.count < width {
-                index[entry.channel] = lanes.count
-                lanes.append([entry])
+                index[channel] = lanes.count
+                lanes.append([outbox[i]])
             }
         }
         running.formUnion(index.keys)
@@ -61,6 +69,23 @@ struct ReplyLanes: Sendable {
         if !saved { done = recording + done }
         recording = []
     }
+
+    /// Every key done so far, to ride in a batch's record: the batch is written anyway, and the marks in it save
+    /// the sender an append (an fsync) of its own. Keys in the sender's own record being written stay there.
+    mutating func takeForBatch() -> [String] {
+        precondition(riding.isEmpty, "one batch record at a time")
+        swap(&riding, &done)
+        return riding
+    }
+
+    /// The batch record of ``takeForBatch()`` was written (or not: its keys wait for the next record).
+    mutating func rode(_ saved: Bool) {
+        if !saved { done = riding + done }
+        riding = []
+    }
+
+    /// Whether keys wait for a record: the sender then plans one of its own, in case no batch takes them.
+    var hasRecordable: Bool { !done.isEmpty }
 }
 
 /// Sends one lane: a channel's entries one after the other. Retryable failures are retried with backoff in

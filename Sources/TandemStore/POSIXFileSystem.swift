@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -7,7 +8,13 @@ import Foundation
 #endif
 
 /// The real disk: thin, throwing wrappers over the system calls, each explicit about what it makes durable.
+///
+/// A file appended to stays open for the next `append` and `fsync` (the journal gets one of each per record:
+/// opening and closing it every time cost four system calls per record). Renaming over it, rewriting or removing
+/// it through this value closes it; the store's folder lock keeps other writers away.
 public struct POSIXFileSystem: FileSystem {
+    private let appendFiles = AppendFiles()
+
     public init() {}
 
     public func read(_ path: String) throws -> Data? {
@@ -68,25 +75,33 @@ public struct POSIXFileSystem: FileSystem {
     }
 
     public func append(_ data: Data, to path: String) throws {
-        let fd = try Self.open(path, O_WRONLY | O_APPEND | O_CREAT)
-        defer { close(fd) }
-        try Self.writeAll(fd, data, path: path)
+        do {
+            try appendFiles.withDescriptor(for: path, opening: true) { fd in try Self.writeAll(fd!, data, path: path) }
+        } catch {
+            appendFiles.close(path)  // the next append starts from a fresh descriptor
+            throw error
+        }
     }
 
     public func write(_ data: Data, to path: String) throws {
+        appendFiles.close(path)
         let fd = try Self.open(path, O_WRONLY | O_CREAT | O_TRUNC)
         defer { close(fd) }
         try Self.writeAll(fd, data, path: path)
     }
 
     public func fsync(_ path: String) throws {
-        // fsync flushes the file (the inode), whichever descriptor asks: a fresh one is as good as the writer's.
-        let fd = try Self.open(path, O_RDONLY)
-        defer { close(fd) }
-        if Glibc.fsync(fd) != 0 { throw Self.fail("syncing", path) }
+        // fsync flushes the file (the inode), whichever descriptor asks: the appender's open one, or a fresh one.
+        try appendFiles.withDescriptor(for: path, opening: false) { open in
+            let fd = try open ?? Self.open(path, O_RDONLY)
+            defer { if open == nil { close(fd) } }
+            if Glibc.fsync(fd) != 0 { throw Self.fail("syncing", path) }
+        }
     }
 
     public func rename(_ from: String, to: String) throws {
+        appendFiles.close(from)
+        appendFiles.close(to)
         if Glibc.rename(from, to) != 0 { throw Self.fail("renaming \(from) to", to) }
     }
 
@@ -105,6 +120,7 @@ public struct POSIXFileSystem: FileSystem {
     }
 
     public func remove(_ path: String) throws {
+        appendFiles.close(path)
         if Glibc.unlink(path) != 0, errno != ENOENT { throw Self.fail("removing", path) }
     }
 
@@ -133,6 +149,37 @@ public struct POSIXFileSystem: FileSystem {
                 }
                 offset += n
             }
+        }
+    }
+}
+
+/// Descriptors of files open for appending, by path, shared by the copies of one `POSIXFileSystem` and closed
+/// with the last of them.
+private final class AppendFiles: Sendable {
+    private let open = Mutex<[String: Int32]>([:])
+
+    /// Runs `body` with the descriptor open for appending to `path` (opened first when `opening`, else nil when
+    /// none is), holding the lock, so that no `close(_:)` from another queue can close it under `body`.
+    func withDescriptor<T>(for path: String, opening: Bool, _ body: (Int32?) throws -> T) throws -> T {
+        try open.withLock { files in
+            if let fd = files[path] { return try body(fd) }
+            guard opening else { return try body(nil) }
+            let fd = try POSIXFileSystem.open(path, O_WRONLY | O_APPEND | O_CREAT)
+            files[path] = fd
+            return try body(fd)
+        }
+    }
+
+    /// Closes `path`'s descriptor, if one is open: before its name is given to another file or removed.
+    func close(_ path: String) {
+        open.withLock { files in
+            if let fd = files.removeValue(forKey: path) { _ = Glibc.close(fd) }
+        }
+    }
+
+    deinit {
+        open.withLock { files in
+            for fd in files.values { _ = Glibc.close(fd) }
         }
     }
 }

@@ -45,13 +45,14 @@ enum BotHarness {
     /// The bot service over `store`, answering as user `tandem` in `team`, logging into `logs`.
     static func service(
         store: JournalStore, state: StoredState, team: Team, transport: InMemoryTransport, clock: ManualClock,
-        logs: InMemoryLogHandler, notices: NoticeSettings = NoticeSettings(), firstStart: Bool = false
+        logs: InMemoryLogHandler, notices: NoticeSettings = NoticeSettings(), firstStart: Bool = false,
+        sentMarkDelay: Duration = .milliseconds(100)
     ) -> BotService {
         BotService(
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: team), addressing: Addressing(),
                 botUserID: "tandem", clock: clock, notices: notices, logger: Logger(label: "test") { _ in logs },
-                firstStart: firstStart),
+                firstStart: firstStart, sentMarkDelay: sentMarkDelay),
             state: state)
     }
 

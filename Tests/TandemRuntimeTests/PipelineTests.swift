@@ -3,7 +3,7 @@ import InMemoryLogging
 import Testing
 import TandemChat
 import TandemCore
-import TandemRuntime
+@testable import TandemRuntime
 import TandemStore
 import TandemStoreTesting
 import TandemTesting
@@ -28,17 +28,22 @@ final class PipelineTests {
 
     /// Runs the bot on a state with the campaign `spring` and the cursor "0" (the first poll reads from the
     /// first delivered message), until `body` returns.
-    private func withBot(_ body: () async throws -> Void) async throws {
+    private func withBot(sentMarkDelay: Duration = .milliseconds(100), _ body: () async throws -> Void) async throws {
+        try await withBot(sentMarkDelay: sentMarkDelay) { _ in try await body() }
+    }
+
+    private func withBot(sentMarkDelay: Duration, _ body: (BotService) async throws -> Void) async throws {
         let store = JournalStore(folder: try StateFolder(path: folder.path), fileSystem: disk)
         defer { store.folder.release() }
         var (state, _) = try await store.load()
         state.apply(
             try await store.append(JournalRecord(events: [.campaignCreated(Campaign(id: "spring", name: "Spring"))], cursor: "0")))
         let bot = BotHarness.service(
-            store: store, state: state, team: BotHarness.team, transport: transport, clock: clock, logs: InMemoryLogHandler())
+            store: store, state: state, team: BotHarness.team, transport: transport, clock: clock, logs: InMemoryLogHandler(),
+            sentMarkDelay: sentMarkDelay)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await bot.run() }
-            try await body()
+            try await body(bot)
             group.cancelAll()
             try await group.waitForAll()
         }
@@ -105,6 +110,26 @@ final class PipelineTests {
         #expect(marks.count == 1)
         #expect(Set(marks.first?.sent ?? []) == ["reply:m-a:0", "reply:m-b:0", "reply:m-c:0"])
         #expect(try JournalStore.inspect(path: folder.path).state.outbox.isEmpty)
+    }
+
+    @Test func aSentMarkRidesInTheNextBatchsRecordWithoutAnAppendOfItsOwn() async throws {
+        // The sender's own record is an hour away: a mark can only ride in a batch's record, or be written at stop.
+        try await withBot(sentMarkDelay: .seconds(3600)) { bot in
+            transport.deliver([message("m1", in: "joint", "@tandem help")])
+            await transport.wait { $0.posted.count == 1 }
+            // The lane's end reaches the loop after the send returned: wait for it, yielding (not sleeping).
+            while await bot.loop.marksWaiting == 0 { await Task.yield() }
+            transport.deliver([message("m2", in: "joint", "@tandem help")])
+            await transport.wait { $0.posted.count == 2 }
+        }
+        let written = try records()
+        let batch = try #require(written.first { $0.cursor == "2" })
+        #expect(batch.sent == ["reply:m1:0"], "m1's mark rode in m2's batch record")
+        #expect(batch.outbox.map(\.key) == ["reply:m2:0"])
+        let ownMarks = written.filter { !$0.sent.isEmpty && $0.cursor == nil && $0.outbox.isEmpty }
+        #expect(ownMarks.map(\.sent) == [["reply:m2:0"]], "only the last mark has a record of its own, at stop")
+        #expect(try JournalStore.inspect(path: folder.path).state.outbox.isEmpty)
+        #expect(transport.attempts("reply:m1:0") == 1 && transport.attempts("reply:m2:0") == 1)
     }
 
     @Test func aFailedSaveMidPipelineDropsTheEarlyPollAndRepliesToEachMessageOnce() async throws {

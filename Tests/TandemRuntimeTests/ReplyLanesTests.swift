@@ -45,4 +45,20 @@ struct ReplyLanesTests {
         lanes.recorded(true)
         #expect(lanes.done.isEmpty && lanes.recording.isEmpty)
     }
+
+    @Test func aBatchTakesTheDoneKeysAndGivesThemBackWhenItsRecordFails() {
+        var lanes = ReplyLanes(width: 4)
+        let outbox = [entry("a1", "a"), entry("b1", "b")]
+        _ = lanes.start(from: outbox)
+        lanes.finished("a", done: ["a1"])
+        #expect(lanes.takeForBatch() == ["a1"])
+        #expect(!lanes.hasRecordable && lanes.takeRecordable() == nil, "nothing left for a record of the sender's own")
+        lanes.finished("b", done: ["b1"])
+        #expect(lanes.start(from: outbox).isEmpty, "riding and done keys are not sent again")
+        lanes.rode(false)
+        #expect(lanes.done == ["a1", "b1"], "a failed batch record leaves its marks owed, in order")
+        #expect(lanes.takeForBatch() == ["a1", "b1"])
+        lanes.rode(true)
+        #expect(lanes.done.isEmpty && lanes.riding.isEmpty)
+    }
 }

@@ -7,28 +7,49 @@ import TandemCore
 /// defused with a zero-width joiner, so user text can neither format nor ping.
 public enum MarkdownRenderer {
     public static func render(_ text: RichText) -> String {
-        text.blocks.map { block in
+        // Into one string, not arrays of pieces joined: this runs for every reply sent.
+        var out = ""
+        for (n, block) in text.blocks.enumerated() {
+            if n > 0 { out.append("\n") }
             switch block {
-            case .paragraph(let inlines): render(inlines)
-            case .bullets(let items): items.map { "- " + render($0) }.joined(separator: "\n")
+            case .paragraph(let inlines): render(inlines, into: &out)
+            case .bullets(let items):
+                for (i, item) in items.enumerated() {
+                    out.append(i == 0 ? "- " : "\n- ")
+                    render(item, into: &out)
+                }
             }
-        }.joined(separator: "\n")
+        }
+        return out
     }
 
     static func render(_ inlines: [Inline]) -> String {
-        inlines.map { inline in
+        var out = ""
+        render(inlines, into: &out)
+        return out
+    }
+
+    static func render(_ inlines: [Inline], into out: inout String) {
+        for inline in inlines {
             switch inline {
-            case .text(let s): escape(s)
-            case .bold(let inner): "**" + render(inner) + "**"
-            case .code(let s): "`" + defuseMentions(s.replacingAll("`", with: "'")) + "`"
+            case .text(let s): out.append(escape(s))
+            case .bold(let inner):
+                out.append("**")
+                render(inner, into: &out)
+                out.append("**")
+            case .code(let s): out.append("`" + defuseMentions(s.replacingAll("`", with: "'")) + "`")
             case .link(let title, let url):
-                url.hasPrefix("https://") || url.hasPrefix("http://")
-                    ? "[" + escape(title) + "](" + url.replacingAll(")", with: "%29").replacingAll(" ", with: "%20") + ")"
-                    : escape(title)
+                if url.hasPrefix("https://") || url.hasPrefix("http://") {
+                    out.append("[" + escape(title) + "](" + url.replacingAll(")", with: "%29").replacingAll(" ", with: "%20") + ")")
+                } else {
+                    out.append(escape(title))
+                }
             // The handle people type and the chat notifies on is the user id.
-            case .mention(let id, _): "@" + id
+            case .mention(let id, _):
+                out.append("@")
+                out.append(id)
             }
-        }.joined()
+        }
     }
 
     /// Backslash-escapes Markdown syntax and defuses broadcast mentions.
