@@ -44,8 +44,10 @@ extension MatrixRenderer {
                     }
                     continue
                 }
-                guard Self.hasContent(inlines) else { continue }
-                for runs in self.runLines(inlines) {
+                let runLines = self.runLines(inlines)
+                // A paragraph that shows nothing, not even a line break, is left out rather than sent blank.
+                if runLines.count == 1, runLines[0].allSatisfy(\.text.isEmpty) { continue }
+                for runs in runLines {
                     lines.append(Line(container: .paragraph(block: b), runs: runs))
                 }
             case .bullets(let items):
@@ -57,17 +59,6 @@ extension MatrixRenderer {
             }
         }
         return lines
-    }
-
-    /// A paragraph that shows nothing (no text, only empty runs) is left out rather than sent as a blank line.
-    private static func hasContent(_ inlines: [Inline]) -> Bool {
-        inlines.contains { inline in
-            switch inline {
-            case .text(let s), .code(let s): !s.isEmpty
-            case .bold(let inner): hasContent(inner)
-            case .link, .mention: true
-            }
-        }
     }
 
     static func splitNewlines(_ s: String) -> [Substring] {
