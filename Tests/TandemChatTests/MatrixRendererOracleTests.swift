@@ -11,23 +11,23 @@ enum MatrixHTML {
     /// Nil when every tag is allowed, every element closed in order, every `&` starts one of our entities and no
     /// `<`/`>` stands outside a tag; else what is wrong.
     static func problem(_ html: String) -> String? {
+        // By scalars, as an HTML parser reads: a combining mark after `>` must not hide the tag's end.
         var stack: [String] = []
-        var rest = Substring(html)
+        var rest = Substring(html).unicodeScalars
         while let i = rest.firstIndex(where: { $0 == "<" || $0 == ">" || $0 == "&" }) {
             let tail = rest[i...]
-            if tail.hasPrefix(">") { return "stray > in \(tail.prefix(20))" }
-            if tail.hasPrefix("&") {
-                guard let entity = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].first(where: { tail.hasPrefix($0) }) else {
-                    return "bad entity at \(tail.prefix(10))"
-                }
-                rest = tail.dropFirst(entity.count)
+            if tail.first == ">" { return "stray > in \(String(tail.prefix(20)))" }
+            if tail.first == "&" {
+                guard let entity = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].first(where: { tail.starts(with: $0.unicodeScalars) })
+                else { return "bad entity at \(String(tail.prefix(10)))" }
+                rest = tail.dropFirst(entity.unicodeScalars.count)
                 continue
             }
             guard let end = tail.firstIndex(of: ">") else { return "unclosed tag" }
-            let tag = tail[tail.index(after: i)..<end]
+            let tag = String(tail[tail.index(after: i)..<end])
             rest = tail[tail.index(after: end)...]
             let closing = tag.hasPrefix("/")
-            let name = String((closing ? tag.dropFirst() : tag).prefix { $0.isLetter })
+            let name = String((closing ? tag.dropFirst() : Substring(tag)).prefix { $0.isLetter })
             guard allowed.contains(name) else { return "tag \(name) not allowed" }
             if name == "a", !closing {
                 guard tag.hasPrefix("a href=\""), tag.hasSuffix("\""), !tag.dropFirst(8).dropLast().contains("\"") else {
