@@ -83,6 +83,7 @@ struct MatrixRendererTests {
         ([.text("line\n@here")], "line\n@\u{2060}here"),
         ([.text("(@everyone)")], "(@\u{2060}everyone)"),
         ([.code("@all")], "@\u{2060}all"),
+        ([.code("@room\n  @All")], "@\u{2060}room\n  @\u{2060}All"),
         ([.text("@"), .bold([.text("room")])], "@\u{2060}room"),
         ([.text("@ro"), .text("om")], "@\u{2060}room"),
         ([.text("ping @"), .mention(id: "@x:example.org", name: "channel")], "ping @\u{2060}channel"),

@@ -40,7 +40,7 @@ extension MatrixRenderer {
                 // A lone multi-line code span is a code block: `<pre>` keeps its line breaks and indentation.
                 if inlines.count == 1, case .code(let code) = inlines[0], code.contains(where: \.isNewline) {
                     for line in Self.splitNewlines(code) {
-                        lines.append(Line(container: .pre(block: b), runs: [Run(text: String(line), code: true)]))
+                        lines.append(Line(container: .pre(block: b), runs: Self.defused([Run(text: String(line), code: true)])))
                     }
                     continue
                 }

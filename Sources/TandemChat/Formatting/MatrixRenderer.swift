@@ -42,9 +42,10 @@ public struct MatrixRenderer: Sendable {
     /// Below this a part could not hold one line's markup and a character.
     public static let minimumPartLimit = 512
 
-    public var partLimit: Int
+    /// Set once, so the floor of `minimumPartLimit` holds.
+    public let partLimit: Int
     /// The bot's own user id: never pilled or listed in `m.mentions` (the spec forbids it).
-    public var ownUserID: String?
+    public let ownUserID: String?
 
     public init(partLimit: Int = MatrixRenderer.defaultPartLimit, ownUserID: String? = nil) {
         self.partLimit = max(partLimit, Self.minimumPartLimit)
