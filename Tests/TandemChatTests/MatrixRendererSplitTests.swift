@@ -1,3 +1,4 @@
+import Foundation
 import TandemCore
 import Testing
 
@@ -93,5 +94,17 @@ struct MatrixRendererSplitTests {
         let dropped = MatrixRenderer(partLimit: 512).render(.paragraph(.link(title: "Report", url: longURL)))
         Self.checkParts(dropped, limit: 512)
         #expect(dropped.map(\.body).joined() == "Report")
+    }
+
+    /// Control characters grow sixfold in JSON (`\u0001`): the limit holds for the encoded text, as sent.
+    @Test(arguments: ["\u{1}", "\u{7}/", "\\\"", "\t"])
+    func limitCountsJSONEscapes(unit: String) throws {
+        let parts = MatrixRenderer(partLimit: 1_000).render(.paragraph(.text(String(repeating: unit, count: 3_000))))
+        #expect(parts.count > 1)
+        for part in parts {
+            let json = try JSONEncoder().encode([part.body, part.formattedBody])
+            #expect(json.count - #"["",""]"#.utf8.count <= 1_000)
+            #expect(MatrixHTML.problem(part.formattedBody) == nil)
+        }
     }
 }

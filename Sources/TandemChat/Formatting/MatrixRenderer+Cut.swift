@@ -52,7 +52,7 @@ extension MatrixRenderer {
     }
 
     /// Its bytes in `body` plus in `formatted_body`, escaped.
-    private static func unitCost(_ unit: String) -> Int { unit.utf8.count + escapeHTML(unit).utf8.count }
+    private static func unitCost(_ unit: String) -> Int { encodedSize(unit) + encodedSize(escapeHTML(unit)) }
 
     /// Characters, except that one grapheme larger than `limit` (hundreds of combining marks) goes by scalars.
     private static func units(_ text: String, budget limit: Int) -> [String] {

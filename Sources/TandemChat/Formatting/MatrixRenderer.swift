@@ -32,12 +32,12 @@ public struct MatrixMessage: Sendable, Equatable {
 /// - `.mention` of a Matrix user id (`@sam:example.org`) becomes a pill, `<a href="https://matrix.to/#/@sam:example.org">Sam</a>`,
 ///   and its id goes to `m.mentions`; any other id (another platform's, or the bot's own) is just the name.
 /// - A reply is split into parts at line boundaries so that `body` + `formattedBody` of each part stay within
-///   `partLimit` UTF-8 bytes; each part is valid HTML on its own (elements closed and reopened), and a line
+///   `partLimit` bytes once JSON-escaped; each part is valid HTML on its own (elements closed and reopened), and a line
 ///   longer than the limit is cut between characters.
 /// - A reply without visible content (no blocks, empty paragraphs) yields no parts: there is nothing to send.
 public struct MatrixRenderer: Sendable {
-    /// 16,000 bytes of `body` + `formatted_body` stays far below the 65,536-byte event limit even when JSON
-    /// escapes grow the text (`"` → `\"`, control characters → `\uXXXX`) and the server adds signatures.
+    /// 16,000 bytes of `body` + `formatted_body`, counted as JSON-escaped (see `encodedSize`), leave room below
+    /// the 65,536-byte event limit for the other fields, the envelope and the server's signatures.
     public static let defaultPartLimit = 16_000
     /// Below this a part could not hold one line's markup and a character.
     public static let minimumPartLimit = 512
@@ -73,7 +73,21 @@ public struct MatrixRenderer: Sendable {
         var body = ""
         writeHTML(line, into: &html)
         writeBody(line, into: &body)
-        return html.utf8.count + body.utf8.count + lineOverhead
+        return encodedSize(html) + encodedSize(body) + lineOverhead
+    }
+
+    /// Bytes of `s` as a JSON string's content at most: control characters as `\u0001` (six bytes), `"`, `\`
+    /// and `/` with a backslash. Counting these keeps a part of hostile control characters within the limit too.
+    static func encodedSize(_ s: String) -> Int {
+        var size = 0
+        for byte in s.utf8 {
+            switch byte {
+            case 0x08, 0x09, 0x0A, 0x0C, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): size += 2
+            case ..<0x20: size += 6
+            default: size += 1
+            }
+        }
+        return size
     }
 
     /// Greedy, in order: a part takes lines while they fit; a line too long for any part is cut into pieces.
