@@ -15,7 +15,7 @@ extension MatrixRenderer {
             }
             var text = ""
             var textCost = 0
-            for unit in units(run.text, budget: budget / 4) {
+            for unit in units(run.text, largest: budget / 4) {
                 let cost = unitCost(unit)
                 if used + frame + textCost + cost > budget, used + textCost > 0 {
                     if !text.isEmpty { pieces[pieces.count - 1].append(with(run, text)) }
@@ -46,19 +46,17 @@ extension MatrixRenderer {
 
     /// The markup (tags, href, the body's `(url)`) a run costs besides its text.
     private static func frameCost(_ run: Run) -> Int {
-        var line = Line(container: .paragraph(block: 0), runs: [with(run, "")])
-        line.startsItem = false
-        return cost(line) - lineOverhead
+        cost(Line(container: .paragraph(block: 0), runs: [with(run, "")])) - lineOverhead
     }
 
     /// Its bytes in `body` plus in `formatted_body`, escaped.
     private static func unitCost(_ unit: String) -> Int { encodedSize(unit) + encodedSize(escapeHTML(unit)) }
 
-    /// Characters, except that one grapheme larger than `limit` (hundreds of combining marks) goes by scalars.
-    private static func units(_ text: String, budget limit: Int) -> [String] {
+    /// Characters, except that a grapheme past `largest` bytes (hundreds of combining marks) goes by scalars.
+    private static func units(_ text: String, largest: Int) -> [String] {
         var units: [String] = []
         for ch in text {
-            if ch.utf8.count * 6 <= limit {
+            if ch.utf8.count * 6 <= largest {
                 units.append(String(ch))
             } else {
                 units += ch.unicodeScalars.map { String($0) }
