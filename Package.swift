@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "TandemChatTests",
             dependencies: [
-                "TandemChat",
+                "TandemChat", "TandemTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

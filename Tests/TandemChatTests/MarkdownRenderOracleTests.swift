@@ -1,4 +1,5 @@
 import TandemCore
+import TandemTesting
 import Testing
 
 @testable import TandemChat
@@ -29,20 +30,9 @@ struct MarkdownRenderOracleTests {
         }.joined()
     }
 
-    /// A fixed-seed generator (xorshift), so a failure names a reproducible case.
-    private struct Generator {
-        var state: UInt64
-        mutating func next(_ n: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(n))
-        }
-    }
-
     private static let words = ["", "plain", "*x*", "@channel", "a`b", "Grüße 🤝", "[l](u)", "x_y", "line\nbreak", " "]
 
-    private static func inlines(_ g: inout Generator, depth: Int) -> [Inline] {
+    private static func inlines(_ g: inout SplitMix64, depth: Int) -> [Inline] {
         (0..<g.next(4)).map { _ in
             switch g.next(depth > 0 ? 5 : 4) {
             case 0: .text(words[g.next(words.count)])
@@ -55,7 +45,7 @@ struct MarkdownRenderOracleTests {
     }
 
     @Test func rendersWhatThePiecesJoinedRendered() {
-        var g = Generator(state: 0x9E37_79B9_7F4A_7C15)
+        var g = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
         for _ in 0..<2_000 {
             let blocks: [Block] = (0..<g.next(4)).map { _ in
                 g.next(2) == 0

@@ -1,4 +1,5 @@
 import TandemCore
+import TandemTesting
 import Testing
 
 @testable import TandemChat
@@ -95,17 +96,6 @@ enum MatrixHTML {
 /// For generated replies: `body` is exactly `MatrixHTML.text(formatted_body)`, the HTML is well formed, and the
 /// pills are the mentions.
 struct MatrixRendererOracleTests {
-    /// A fixed-seed generator (xorshift), so a failure names a reproducible case.
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ n: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(n))
-        }
-    }
-
     private static let words = [
         "", "plain", "<script>alert(1)</script>", "a & b", "\"q' ", "@room", "@", "Room", "everyone!", "Grüße 🤝",
         "line\nbreak", "cr\r\nlf", " ", "</pre></code>", "&amp;", "@Channel: hi", "x@here",
@@ -116,7 +106,7 @@ struct MatrixRendererOracleTests {
     ]
     private static let ids = ["@sam:example.org", "@bot:example.org", "U123", "@room:example.org", "<@x>", ""]
 
-    private static func inlines(_ g: inout Generator, depth: Int) -> [Inline] {
+    private static func inlines(_ g: inout SplitMix64, depth: Int) -> [Inline] {
         (0..<g.next(5)).map { _ in
             switch g.next(depth > 0 ? 5 : 4) {
             case 0: .text(words[g.next(words.count)])
@@ -128,7 +118,7 @@ struct MatrixRendererOracleTests {
         }
     }
 
-    static func document(_ g: inout Generator) -> RichText {
+    static func document(_ g: inout SplitMix64) -> RichText {
         RichText((0..<g.next(5)).map { _ in
             switch g.next(5) {
             case 0: .paragraph([.code(["a\nb", "\n", "<x>\n  & y", "@room\n@all"][g.next(4)])])
@@ -139,7 +129,7 @@ struct MatrixRendererOracleTests {
     }
 
     @Test func bodyIsTheTextOfTheHTML() {
-        var g = Generator(state: 0x9E37_79B9_7F4A_7C15)
+        var g = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
         let renderer = MatrixRenderer(partLimit: .max, ownUserID: "@bot:example.org")
         for _ in 0..<3_000 {
             let text = Self.document(&g)
@@ -159,7 +149,7 @@ struct MatrixRendererOracleTests {
     /// Split at any limit, the parts are each well formed and within the limit, and together hold the same text.
     @Test(arguments: [512, 700, 2_048])
     func partsHoldTheWholeText(limit: Int) {
-        var g = Generator(state: 0x0123_4567_89AB_CDEF)
+        var g = SplitMix64(seed: 0x0123_4567_89AB_CDEF)
         let whole = MatrixRenderer(partLimit: .max)
         let split = MatrixRenderer(partLimit: limit)
         for _ in 0..<300 {

@@ -1,4 +1,5 @@
 import TandemCore
+import TandemTesting
 import Testing
 
 @testable import TandemChat
@@ -157,7 +158,7 @@ struct MatrixRendererTests {
     }
 
     @Test func renderingIsDeterministic() {
-        var g = MatrixRendererOracleTests.Generator(state: 42)
+        var g = SplitMix64(seed: 42)
         for _ in 0..<200 {
             let text = MatrixRendererOracleTests.document(&g)
             #expect(MatrixRenderer(partLimit: 600).render(text) == MatrixRenderer(partLimit: 600).render(text))

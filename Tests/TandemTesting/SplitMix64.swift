@@ -11,4 +11,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in `0..<n`: an index into a table of cases. The slight modulo bias does not matter to a test.
+    public mutating func next(_ n: Int) -> Int {
+        Int(next() % UInt64(n))
+    }
 }
