@@ -47,4 +47,4 @@ make_venv "$root/.venv-test" "$root/Tests/TandemInteropTests/Python/requirements
   'import icalendar, recurring_ical_events' "Python packages for the interop tests"
 # .venv-synapse/: the Synapse Matrix homeserver (about 240 MB) that Tests/TandemMatrixTests start and talk to.
 make_venv "$root/.venv-synapse" "$root/Tests/TandemMatrixTests/Synapse/requirements.txt" \
-  'import synapse.app.homeserver' "the Synapse homeserver for the Matrix tests"
+  'import synapse' "the Synapse homeserver for the Matrix tests"

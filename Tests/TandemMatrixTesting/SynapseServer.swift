@@ -21,7 +21,6 @@ public final class SynapseServer: Sendable {
 
     public enum Failure: Error, CustomStringConvertible {
         case setupMissing(String)
-        case keyGenerationFailed(status: Int32, log: String)
         case exitedEarly(status: Int32, log: String)
         case notReady(tries: Int, log: String)
         case httpStatus(method: String, path: String, status: Int, body: String)
@@ -32,7 +31,6 @@ public final class SynapseServer: Sendable {
             case .setupMissing(let what):
                 "\(what). Run Deploy/setup.sh --test from the package root: it creates .venv-synapse/ with the "
                     + "Synapse homeserver these tests run against"
-            case .keyGenerationFailed(let status, let log): "synapse --generate-keys exited with status \(status): \(log)"
             case .exitedEarly(let status, let log): "Synapse exited with status \(status) before it was ready: \(log)"
             case .notReady(let tries, let log): "Synapse did not answer /_matrix/client/versions after \(tries) tries: \(log)"
             case .httpStatus(let method, let path, let status, let body): "\(method) \(path) → \(status): \(body)"
@@ -97,7 +95,7 @@ public final class SynapseServer: Sendable {
         }
     }
 
-    /// Writes the config, generates the signing key, starts Synapse and waits until it answers.
+    /// Writes the config and signing key, starts Synapse and waits until it answers.
     ///
     /// The free port is found by binding port 0 and closing it, so another process may take it before Synapse
     /// does; a start whose Synapse exits early is therefore tried again, up to three times.
@@ -123,14 +121,9 @@ public final class SynapseServer: Sendable {
         let sharedSecret = UUID().uuidString + UUID().uuidString
         let config = folder + "/homeserver.yaml"
         try configuration(folder: folder, port: port, sharedSecret: sharedSecret).write(to: URL(fileURLWithPath: config))
-        let logFile = folder + "/synapse.log"
-        let arguments = ["-c", launcher, "-c", config]
-        let keys = try ChildProcessGroup(executable: python, arguments: arguments + ["--generate-keys"], logFile: logFile)
-        let keyStatus = await keys.waitForExit() ?? -1
-        guard keyStatus == 0 else {
-            throw Failure.keyGenerationFailed(status: keyStatus, log: logTail(logFile, masking: [sharedSecret]))
-        }
-        let child = try ChildProcessGroup(executable: python, arguments: arguments, logFile: logFile)
+        try signingKey().write(to: URL(fileURLWithPath: folder + "/signing.key"))
+        let child = try ChildProcessGroup(
+            executable: python, arguments: ["-c", launcher, "-c", config], logFile: folder + "/synapse.log")
         let server = SynapseServer(
             baseURL: "http://127.0.0.1:\(port)", folder: folder, sharedSecret: sharedSecret, child: child,
             http: CurlHTTPClient())
@@ -154,10 +147,11 @@ public final class SynapseServer: Sendable {
         if removingFolder { try? FileManager.default.removeItem(atPath: folder) }
     }
 
-    /// Polls `/_matrix/client/versions` until it answers 200: up to 600 tries 50 ms apart (30 s, enough for a
-    /// first start on a busy 2-core machine, which takes 2–3 s alone), failing early if Synapse exits.
+    /// Polls `/_matrix/client/versions` until it answers 200: up to 1,200 tries 50 ms apart (a minute; a start
+    /// takes 2–3 s alone, but much longer beside the rest of `swift test` on 2 cores), failing early if Synapse
+    /// exits.
     private func waitUntilReady() async throws {
-        let tries = 600
+        let tries = 1200
         for _ in 0..<tries {
             if let status = child.exitStatus {
                 throw Failure.exitedEarly(status: status, log: log())
@@ -194,6 +188,17 @@ public final class SynapseServer: Sendable {
         }
         guard bound else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A server signing key in Synapse's file format: `ed25519 <version> <unpadded base64 of a 32-byte seed>`.
+    ///
+    /// Written here rather than by `synapse --generate-keys`, which costs a second Python start (2 s of CPU,
+    /// much longer while the rest of the suite runs beside it) for 32 random bytes.
+    static func signingKey() -> Data {
+        var generator = SystemRandomNumberGenerator()
+        let seed = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let base64 = seed.base64EncodedString().replacingOccurrences(of: "=", with: "")
+        return Data("ed25519 a_test \(base64)\n".utf8)
     }
 
     /// The config as JSON, which YAML reads as is (so nothing needs YAML quoting).
