@@ -4,8 +4,8 @@ import Synchronization
 /// A long-running child (Synapse) in its own process group, whose exit can be awaited without blocking a thread.
 ///
 /// Foundation's `Process` on Linux already spawns the child as the leader of a new process group (checked here:
-/// PGID == PID, and only fds 0–2 are inherited), so signalling `-pid` reaches Synapse and anything it starts, and
-/// nothing else. `start` checks that rather than trusting it. The exit arrives through `terminationHandler`,
+/// PGID == PID, and none of the test process's other descriptors leak into it), so signalling `-pid` reaches
+/// Synapse and anything it starts, and nothing else. `init` checks the PGID rather than trusting it. The exit arrives through `terminationHandler`,
 /// so no thread sits in `waitpid` and nothing blocks Swift's cooperative pool.
 final class ChildProcessGroup: Sendable {
     let pid: Int32
