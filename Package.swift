@@ -66,6 +66,8 @@ let package = Package(
         .target(name: "TandemTesting", path: "Tests/TandemTesting"),
         // The store's test double (FaultyFileSystem), for the tests that make the disk fail.
         .target(name: "TandemStoreTesting", dependencies: ["TandemStore"], path: "Tests/TandemStoreTesting"),
+        // A real Synapse homeserver (from Deploy/setup.sh's .venv-synapse/) for the Matrix adapter's tests.
+        .target(name: "TandemMatrixTesting", dependencies: ["TandemChat"], path: "Tests/TandemMatrixTesting"),
         .testTarget(
             name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore", "TandemTesting", "TandemStoreTesting"],
             exclude: ["Fixtures"]  // read from the source tree by path, as fixtures of past schema versions
@@ -105,6 +107,8 @@ let package = Package(
             dependencies: ["TandemCore", "TandemStore", "tandem"],
             exclude: ["Python"]
         ),
+        // The Synapse harness proved over real HTTP; needs Deploy/setup.sh's venv.
+        .testTarget(name: "TandemMatrixTests", dependencies: ["TandemMatrixTesting"], exclude: ["Synapse"]),
     ]
 )
 
