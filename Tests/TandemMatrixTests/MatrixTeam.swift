@@ -81,6 +81,7 @@ final class Inbox: @unchecked Sendable {
             struct Mentions: Decodable, Sendable { var user_ids: [String]? }
             struct Relation: Decodable, Sendable { var rel_type: String?; var event_id: String? }
             var msgtype: String?
+            var membership: String?
             var body: String?
             var format: String?
             var formatted_body: String?
@@ -88,7 +89,7 @@ final class Inbox: @unchecked Sendable {
             var relation: Relation?
 
             enum CodingKeys: String, CodingKey {
-                case msgtype, body, format, formatted_body
+                case msgtype, membership, body, format, formatted_body
                 case mentions = "m.mentions"
                 case relation = "m.relates_to"
             }
@@ -99,6 +100,7 @@ final class Inbox: @unchecked Sendable {
         var event_id: String
         var type: String
         var sender: String
+        var state_key: String?
         var content: Content
         /// The sender's own txnId: only the device that sent the event sees it (the bot's inbox: the outbox key).
         var unsigned: Unsigned?
@@ -106,7 +108,7 @@ final class Inbox: @unchecked Sendable {
 
         var transactionID: String? { unsigned?.transaction_id }
 
-        enum CodingKeys: String, CodingKey { case event_id, type, sender, content, unsigned }
+        enum CodingKeys: String, CodingKey { case event_id, type, sender, state_key, content, unsigned }
     }
 
     private struct Sync: Decodable {
@@ -121,7 +123,8 @@ final class Inbox: @unchecked Sendable {
     let user: SynapseServer.User
     let from: String
     private var since: String
-    private var received: [Event] = []
+    /// Every event seen so far, in arrival order.
+    private(set) var received: [Event] = []
 
     private init(server: SynapseServer, user: SynapseServer.User, since: String) {
         self.server = server
@@ -148,9 +151,15 @@ final class Inbox: @unchecked Sendable {
     /// Waits until the messages from `sender` so far satisfy `done`, and returns them; gives up after `polls`
     /// long polls.
     func messages(from sender: String, polls: Int = 40, until done: ([Event]) -> Bool) async throws -> [Event] {
+        let mine = { (events: [Event]) in events.filter { $0.sender == sender && $0.type == "m.room.message" } }
+        return mine(try await events(polls: polls) { done(mine($0)) })
+    }
+
+    /// Waits until the events so far (messages and memberships, in arrival order) satisfy `done`, and returns
+    /// them; gives up after `polls` long polls.
+    func events(polls: Int = 40, until done: ([Event]) -> Bool) async throws -> [Event] {
         for _ in 0..<polls {
-            let mine = received.filter { $0.sender == sender && $0.type == "m.room.message" }
-            if done(mine) { return mine }
+            if done(received) { return received }
             let query = "since=\(SynapseServer.escaped(since))&timeout=5000&filter=\(Self.filter)"
             let sync = try await server.call("GET", "/_matrix/client/v3/sync?\(query)", as: user, timeout: .seconds(20)).decode(Sync.self)
             for (room, joined) in sync.rooms?.join ?? [:] {
@@ -158,7 +167,15 @@ final class Inbox: @unchecked Sendable {
             }
             since = sync.next_batch
         }
-        return received.filter { $0.sender == sender && $0.type == "m.room.message" }
+        return received
+    }
+
+    /// Waits until `user`'s membership in `room` is `membership` (`join`, `leave`); returns whether it came.
+    func membership(of user: String, in room: String, is membership: String) async throws -> Bool {
+        let done = { (events: [Event]) in
+            events.contains { $0.room == room && $0.type == "m.room.member" && $0.state_key == user && $0.content.membership == membership }
+        }
+        return done(try await events(until: done))
     }
 
     /// Waits until the bot (this inbox must be the bot's own) has answered each of `commands`, and returns what
@@ -170,8 +187,6 @@ final class Inbox: @unchecked Sendable {
         }
     }
 
-    /// Every event seen so far, in arrival order.
-    var events: [Event] { received }
 }
 
 /// The bot in process on a real journal, talking to Synapse through the real Matrix transport and libcurl.
@@ -186,6 +201,14 @@ enum MatrixBot {
         guard state == StoredState() else { return }
         let campaigns = try JSONDecoder().decode([Campaign].self, from: Data(contentsOf: URL(fileURLWithPath: campaignsFile)))
         try await store.append(JournalRecord(events: campaigns.map { .campaignCreated($0) }))
+    }
+
+    /// Appends `events` as one record, as an earlier run of the bot would have.
+    static func append(_ folder: String, _ events: [DomainEvent]) async throws {
+        let store = JournalStore(folder: try StateFolder(path: folder))
+        defer { store.folder.release() }
+        _ = try await store.load()
+        try await store.append(JournalRecord(events: events))
     }
 
     /// Runs the bot on `folder` until `body` returns, then stops it as a shutdown would. `body` runs once the bot's
