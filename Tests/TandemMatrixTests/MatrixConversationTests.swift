@@ -1,4 +1,6 @@
 import Foundation
+import InMemoryLogging
+import Logging
 import TandemChat
 import TandemMatrixTesting
 import TandemTesting
@@ -73,6 +75,37 @@ import Testing
                 #expect(inThread.content.relation?.rel_type == "m.thread")
                 #expect(inThread.content.relation?.event_id == lookup)
             }
+        }
+    }
+}
+
+extension MatrixConversationTests {
+    /// Commands sent while the bot is down come in one `/sync` after its restart; with a timeline limit of 2 the
+    /// homeserver leaves most of them out (`limited`), and the bot fetches them through `/messages`.
+    @Test func commandsSentWhileTheBotWasDownAreAllAnsweredOnceEvenPastTheTimelineLimit() async throws {
+        try await SynapseServer.run { server in
+            let team = try await MatrixTeam.make(on: server)
+            let folder = TemporaryFolder()
+            defer { folder.remove() }
+            let botView = try await Inbox.open(team.bot, on: server)
+            let first = try await MatrixBot.run(team, folder: folder.path) {
+                let command = try await team.say("@tandem campaign spring", in: team.joint, as: team.mia)
+                _ = try await botView.replies(to: [command])
+                return command
+            }
+            var missed: [String] = []
+            for n in 0..<8 {
+                missed.append(try await team.say("@tandem campaign zz-\(n)", in: n % 2 == 0 ? team.joint : team.sales, as: team.sam))
+            }
+            let logs = InMemoryLogHandler()
+            let whileDown = missed
+            try await MatrixBot.run(team, folder: folder.path, logs: logs, timelineLimit: 2) {
+                _ = try await botView.replies(to: whileDown)
+            }
+            let keys = botView.received.compactMap(\.transactionID)
+            #expect(Set(keys).count == keys.count, "a reply went out twice: \(keys)")
+            #expect(Set(keys) == Set(([first] + missed).map { "reply:\($0):0" }))
+            #expect(logs.entries.contains { $0.message.description.contains("limited sync") })
         }
     }
 }

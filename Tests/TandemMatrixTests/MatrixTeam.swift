@@ -50,10 +50,13 @@ struct MatrixTeam: Sendable {
     }
 
     /// The bot's transport, logged in with its access token.
-    func transport(http: any HTTPClient, invites: MatrixInvitePolicy = MatrixInvitePolicy(), logger: Logger) -> MatrixTransport {
-        MatrixTransport(
-            configuration: .init(homeserver: server.baseURL, credentials: .accessToken(bot.accessToken), invites: invites),
-            http: http, logger: logger)
+    func transport(
+        http: any HTTPClient, invites: MatrixInvitePolicy = MatrixInvitePolicy(), timelineLimit: Int? = nil, logger: Logger
+    ) -> MatrixTransport {
+        var configuration = MatrixTransport.Configuration(
+            homeserver: server.baseURL, credentials: .accessToken(bot.accessToken), invites: invites)
+        configuration.timelineLimit = timelineLimit ?? configuration.timelineLimit
+        return MatrixTransport(configuration: configuration, http: http, logger: logger)
     }
 
     // MARK: Talking
@@ -215,7 +218,7 @@ enum MatrixBot {
     /// first `/sync` has returned: what members say from then on is new to the bot.
     static func run<T: Sendable>(
         _ team: MatrixTeam, folder: String, clock: any WallClock = SystemClock(), logs: InMemoryLogHandler = InMemoryLogHandler(),
-        invites: MatrixInvitePolicy = MatrixInvitePolicy(), notices: NoticeSettings = NoticeSettings(),
+        invites: MatrixInvitePolicy = MatrixInvitePolicy(), notices: NoticeSettings = NoticeSettings(), timelineLimit: Int? = nil,
         _ body: @Sendable () async throws -> T
     ) async throws -> T {
         try await seed(folder)
@@ -226,7 +229,7 @@ enum MatrixBot {
         defer { http.shutdown() }
         let logger = Logger(label: "matrix-test") { _ in logs }
         let (polled, poll) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let transport = PollSignal(team.transport(http: http, invites: invites, logger: logger), onPoll: { poll.yield() })
+        let transport = PollSignal(team.transport(http: http, invites: invites, timelineLimit: timelineLimit, logger: logger), onPoll: { poll.yield() })
         let bot = BotService(
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: team.team), addressing: Addressing(),
