@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import TandemChat
+import TandemRuntime
+import TandemTesting
 import TandemMatrixTesting
 import Testing
 
@@ -52,6 +54,39 @@ import Testing
             // The registration's and the harness's devices, and Tandem's one fixed device.
             #expect(Set(devices.devices.map(\.device_id)) == before.union(["TANDEM"]))
             #expect(!before.contains("TANDEM"))
+        }
+    }
+}
+
+extension MatrixLoginTests {
+    /// `tandem check-config --probe` on a Matrix config: logs in with the token from a file, lists the joined rooms,
+    /// and warns about a configured room the bot is not in.
+    @Test func theProbeListsJoinedRoomsAndWarnsAboutAConfiguredRoomTheBotIsNotIn() async throws {
+        try await SynapseServer.run { server in
+            let team = try await MatrixTeam.make(on: server)
+            let elsewhere = try await server.createRoom(by: team.mia)
+            let folder = TemporaryFolder()
+            defer { folder.remove() }
+            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+            try Data((team.bot.accessToken + "\n").utf8).write(to: URL(fileURLWithPath: folder.file("token")))
+            let config: [String: Any] = [
+                "transport": ["type": "matrix", "homeserver": server.baseURL, "tokenFile": folder.file("token"), "allowInvitesFrom": ["localhost"]],
+                "team": [
+                    "salesChannel": team.sales, "jointChannel": elsewhere,
+                    "members": [["id": team.sam.userID, "name": "Sam Carter", "roles": ["sales"]]],
+                ],
+            ]
+            try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: folder.file("matrix.json")))
+
+            let configuration = try Configuration.load(from: folder.file("matrix.json"))
+            let summary = try ConfigCheck.summary(configuration)
+            #expect(summary.contains("invitations accepted from: anyone on localhost"))
+            let lines = try await ConfigCheck.probe(configuration)
+            #expect(lines.first == "probe: logged in as \(team.bot.userID); joined 2 rooms:")
+            #expect(lines.contains { $0.hasPrefix("  \(team.sales)") && $0.hasSuffix("4 members") })
+            #expect(lines.contains("warning: team.jointChannel \(elsewhere) is not among them: invite the bot there, or fix the id"))
+            #expect(!lines.contains { $0.contains("team.salesChannel") })
+            #expect(!(summary + lines).contains { $0.contains(team.bot.accessToken) })
         }
     }
 }

@@ -79,12 +79,17 @@ public final class WebhookTransport: ChatTransport {
     }
 
     private func refreshChannels() async throws {
+        let channels = try await channels()
+        directChannels.withLock { map in
+            for channel in channels { map[channel.id] = channel.kind == .direct }
+        }
+    }
+
+    /// The channels the bot can read and post in (`GET /channels`): also what `check-config --probe` lists.
+    public func channels() async throws -> [Channel] {
         let response = try await call(
             HTTPClientRequest(url: configuration.baseURL + Route.channels.path, headers: authorization, secrets: [configuration.token]))
-        let list = try decode(ChannelList.self, response)
-        directChannels.withLock { map in
-            for channel in list.channels { map[channel.id] = channel.kind == .direct }
-        }
+        return try decode(ChannelList.self, response).channels
     }
 
     /// Sends and maps the protocol's statuses to what the caller should do.

@@ -1,0 +1,85 @@
+import Foundation
+import TandemChat
+import TandemCore
+import TandemProtocol
+
+/// `tandem check-config`: what a valid configuration sets up, in words an admin can check against what they
+/// meant; and with `--probe`, what the bot sees when it logs in.
+public enum ConfigCheck {
+    /// Lines describing the configuration. Reading the seed campaigns is part of the check: a broken file would
+    /// otherwise only show on the first start.
+    /// - Throws: `ConfigurationError` naming the file and the problem.
+    public static func summary(_ configuration: Configuration) throws -> [String] {
+        var lines: [String] = []
+        switch configuration.transport {
+        case .local(let local):
+            lines.append("transport: local chat endpoint on \(local.host):\(local.port), channels \(local.channels.map(\.id).joined(separator: ", "))")
+        case .webhook(let webhook):
+            lines.append("transport: webhook chat protocol v1 at \(webhook.baseURL), token read")
+        case .matrix(let matrix):
+            let login = switch matrix.credentials {
+            case .accessToken: "access token read"
+            case .password(let user, _, let device): "password login as \(user), device \(device)"
+            }
+            lines.append("transport: Matrix at \(matrix.homeserver), \(login)")
+            let invites = matrix.invites
+            let allowed = (invites.users.sorted() + invites.rooms.sorted() + invites.servers.sorted().map { "anyone on \($0)" })
+            lines.append("invitations accepted from: " + (allowed.isEmpty ? "nobody (the bot only works in rooms it has joined)" : allowed.joined(separator: ", ")))
+        }
+        let team = configuration.team
+        lines.append("team: \(team.members.count) members, time zone \(team.timeZone)")
+        for member in team.members {
+            let roles = member.roles.map(\.rawValue).sorted().joined(separator: ", ")
+            lines.append("  \(member.id): \(member.name), \(roles.isEmpty ? "no role" : roles), \(member.language.rawValue), \(member.timeZone)")
+        }
+        lines.append("sales channel: \(team.salesChannel ?? "none (handoff announcements and reminders stay in the channel they came from)")")
+        lines.append("joint channel: \(team.jointChannel ?? "none (no weekly report)")")
+        if let path = configuration.seedCampaigns {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(file: configuration.file, key: "seedCampaigns", problem: "cannot read \(path)")
+            }
+            do {
+                let campaigns = try JSONDecoder().decode([Campaign].self, from: data)
+                lines.append("seed campaigns: \(campaigns.count) from \(path) (used on the first start only)")
+            } catch {
+                throw ConfigurationError(file: path, decoding: error)
+            }
+        }
+        return lines
+    }
+
+    /// Logs in as the bot and lists where it can talk, with a warning for each configured channel it cannot
+    /// reach. Lines starting with `warning:` are problems the admin should fix.
+    /// - Throws: `TransportError` when the chat cannot be reached or refuses the credentials.
+    public static func probe(_ configuration: Configuration) async throws -> [String] {
+        let http = CurlHTTPClient()
+        defer { http.shutdown() }
+        var lines: [String] = []
+        let reachable: Set<String>
+        switch configuration.transport {
+        case .local:
+            return ["probe: nothing to probe: the local chat endpoint runs inside tandem itself"]
+        case .webhook(let webhook):
+            let transport = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
+            let channels = try await transport.channels()
+            lines.append("probe: the endpoint accepted the token; \(channels.count) channels:")
+            lines += channels.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ($0.kind == .direct ? ", direct" : "") }
+            reachable = Set(channels.map(\.id))
+        case .matrix(let matrix):
+            let transport = MatrixTransport(
+                configuration: .init(homeserver: matrix.homeserver, credentials: matrix.credentials, invites: matrix.invites), http: http)
+            let session = try await transport.connect()
+            let rooms = try await transport.joinedRooms()
+            lines.append("probe: logged in as \(session.userID); joined \(rooms.count) rooms:")
+            lines += rooms.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ", \($0.members) members" + ($0.members == 2 ? ", direct" : "") }
+            reachable = Set(rooms.map(\.id))
+        }
+        let team = configuration.team
+        for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {
+            if let channel, !reachable.contains(channel) {
+                lines.append("warning: \(key) \(channel) is not among them: invite the bot there, or fix the id")
+            }
+        }
+        return lines
+    }
+}
