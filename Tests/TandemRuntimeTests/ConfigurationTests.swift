@@ -1,6 +1,7 @@
 import Foundation
 import TandemTesting
 import Testing
+import TandemChat
 import TandemCore
 import TandemRuntime
 import TandemStore
@@ -207,5 +208,45 @@ final class ConfigurationTests {
         let good = try write(#"{"transport": {"type": "webhook", "baseURL": "https://chat.example.com/tandem", "tokenFile": "\#(tokenPath)"}, \#(Self.team)}"#)
         guard case .webhook(let webhook) = try Configuration.load(from: good).transport else { Issue.record("not webhook"); return }
         #expect(webhook.token == secret)
+    }
+    /// A Matrix config, with the token from the environment variable PATH (set in every test run).
+    static func matrix(_ transport: String = "", team: String = #""members": [{"id": "@sam:example.org", "name": "Sam"}]"#) -> String {
+        #"{"transport": {"type": "matrix", "homeserver": "https://matrix.example.org", "tokenEnv": "PATH"\#(transport)}, "team": {\#(team)}}"#
+    }
+
+    @Test(arguments: [
+        Broken(json: #"{"transport": {"type": "matrix", "tokenEnv": "PATH"}, "team": {"members": []}}"#,
+               key: "transport.homeserver", says: "is missing"),
+        Broken(json: matrix(team: #""members": [{"id": "sam", "name": "Sam"}]"#),
+               key: "team.members[0].id", says: "'sam' is not a Matrix user id"),
+        Broken(json: matrix(team: #""salesChannel": "sales", "members": []"#),
+               key: "team.salesChannel", says: "'sales' is not a Matrix room id"),
+        Broken(json: matrix(#", "allowInvitesFrom": ["@bad"]"#),
+               key: "transport.allowInvitesFrom[0]", says: "'@bad' is not a user id"),
+        Broken(json: matrix(#", "user": "tandem""#),
+               key: "transport.user", says: "not both"),
+        Broken(json: #"{"transport": {"type": "matrix", "homeserver": "https://m.example.org", "user": "tandem", "passwordEnv": "TANDEM_TEST_UNSET_PASSWORD"}, "team": {"members": []}}"#,
+               key: "transport.passwordEnv", says: "TANDEM_TEST_UNSET_PASSWORD is not set"),
+        Broken(json: #"{"transport": {"type": "matrix", "homeserver": "https://m.example.org", "passwordEnv": "PATH"}, "team": {"members": []}}"#,
+               key: "transport.user", says: "a password needs the user"),
+        Broken(json: matrix(#", "deviceId": "X""#), key: "transport.deviceId", says: "unknown key"),
+    ])
+    func aBrokenMatrixConfigNamesTheKey(_ broken: Broken) throws {
+        try aBrokenConfigNamesTheFileAndTheKey(broken)
+    }
+
+    @Test func aMatrixConfigReadsItsCredentialsAndAllowlist() throws {
+        let path = try write(Self.matrix(#", "allowInvitesFrom": ["@mia:example.org", "!abc", "example.org"]"#))
+        guard case .matrix(let matrix) = try Configuration.load(from: path).transport else { Issue.record("not matrix"); return }
+        #expect(matrix.homeserver == "https://matrix.example.org")
+        guard case .accessToken(let token) = matrix.credentials else { Issue.record("not a token"); return }
+        #expect(token == ProcessInfo.processInfo.environment["PATH"])
+        #expect(matrix.invites == MatrixInvitePolicy(users: ["@mia:example.org"], rooms: ["!abc"], servers: ["example.org"]))
+
+        let password = try write(#"{"transport": {"type": "matrix", "homeserver": "https://m.example.org", "user": "tandem", "passwordEnv": "PATH"}, "team": {"members": []}}"#)
+        guard case .matrix(let login) = try Configuration.load(from: password).transport,
+            case .password(let user, _, let device) = login.credentials
+        else { Issue.record("not a password login"); return }
+        #expect(user == "tandem" && device == MatrixSettings.defaultDeviceID)
     }
 }
