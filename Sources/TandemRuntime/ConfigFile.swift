@@ -17,12 +17,15 @@ struct ConfigFile: Decodable {
     /// The runtime configuration of a file read from `path`.
     /// - Throws: `ConfigurationError` naming `path` and the key at fault.
     func configuration(path: String) throws -> Configuration {
-        var transport = try self.transport.settings(file: path)
         let policies = self.policies ?? PoliciesFile()
         var team = try self.team.team(file: path)
-        if case .matrix = transport { try Self.checkMatrixIDs(team, file: path) }
+        if self.transport.type == "matrix" { try Self.checkMatrixIDs(team, file: path) }
         team.serviceLevels = try policies.serviceLevels(file: path)
         team.rejectReasons = try policies.rejectReasons(file: path)
+        let notices = try policies.notices(file: path)
+        let store = try (state ?? StateFile()).configuration(file: path)
+        // Secrets last: a config whose only problem is a missing token has had everything else checked.
+        var transport = try self.transport.settings(file: path)
         if case .local(var local) = transport {
             for member in team.members where local.tokens[member.id] == nil {
                 local.tokens[member.id] = "local-" + member.id
@@ -36,7 +39,7 @@ struct ConfigFile: Decodable {
         return Configuration(
             transport: transport, bot: bot, team: team,
             seedCampaigns: seedCampaigns.map { $0.hasPrefix("/") ? $0 : (folder as NSString).appendingPathComponent($0) },
-            notices: try policies.notices(file: path), store: try (state ?? StateFile()).configuration(file: path), file: path)
+            notices: notices, store: store, file: path)
     }
 }
 

@@ -153,8 +153,15 @@ final class ConfigurationTests {
 
     @Test(arguments: shippedConfigFiles)
     func aShippedConfigFileLoads(_ file: String) throws {
-        let configuration = try Configuration.load(from: TandemProcess.packageRoot.appendingPathComponent(file).path)
-        #expect(!configuration.team.members.isEmpty)
+        let path = TandemProcess.packageRoot.appendingPathComponent(file).path
+        do {
+            let configuration = try Configuration.load(from: path)
+            #expect(!configuration.team.members.isEmpty)
+        } catch let error as ConfigurationError where error.key == "transport.tokenEnv" {
+            // An example for a real chat reads its token from the environment, which tests do not set: every
+            // other key of it was checked before the token.
+            #expect(error.description.contains("TANDEM_TOKEN is not set"))
+        }
     }
 
     /// The local transport's channels and bot identity reject unknown keys like every other section.
