@@ -26,6 +26,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // OpenSSL's libcrypto (libssl-dev), for the relay's HMAC-SHA256 signature checks.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(name: "TandemCore"),
         .target(name: "TandemStore", dependencies: ["TandemCore"]),
         // The webhook chat protocol v1: its payloads and their documentation, shared by client and server.
@@ -45,10 +47,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The relay: Slack's (and later Teams') signed webhooks in, queued durably as protocol v1 updates for the bot,
+        // and the bot's replies out through the platform's API.
+        .target(
+            name: "TandemRelay",
+            dependencies: [
+                "COpenSSL", "TandemProtocol", "TandemChat", "TandemLocal", "TandemStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "TandemRuntime",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemChat", "TandemLocal", "TandemProtocol",
+                "TandemCore", "TandemStore", "TandemChat", "TandemLocal", "TandemProtocol", "TandemRelay",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

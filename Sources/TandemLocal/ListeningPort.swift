@@ -2,7 +2,7 @@ import Synchronization
 
 /// The port the endpoint listens on, once it does, for callers of
 /// ``LocalChatEndpoint/waitUntilListening()`` that may ask before, during or after start-up.
-final class ListeningPort: Sendable {
+package final class ListeningPort: Sendable {
     private enum State {
         case waiting([Int: CheckedContinuation<Int, any Error>])
         case listening(Int)
@@ -12,8 +12,10 @@ final class ListeningPort: Sendable {
     private let state = Mutex(State.waiting([:]))
     private let nextWaiterID = Atomic(0)
 
+    package init() {}
+
     /// Records the bound port (nil: the channel has no IP address) and wakes the waiters.
-    func listened(on port: Int?) {
+    package func listened(on port: Int?) {
         guard let port else {
             failed(LocalEndpointError("the server has no IP address to read its port from"))
             return
@@ -22,13 +24,13 @@ final class ListeningPort: Sendable {
     }
 
     /// Records why the endpoint will not listen (any more) and wakes the waiters with it.
-    func failed(_ error: any Error) {
+    package func failed(_ error: any Error) {
         finish(.failed(error))
     }
 
     /// The port, once listening.
     /// - Throws: the failure recorded, `CancellationError`, or ``LocalEndpointError`` after `timeout`.
-    func port(timeout: Duration) async throws -> Int {
+    package func port(timeout: Duration) async throws -> Int {
         try await withThrowingTaskGroup(of: Int.self) { group in
             group.addTask {
                 try await Task.sleep(for: timeout)

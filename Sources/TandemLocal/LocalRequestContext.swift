@@ -4,11 +4,11 @@ import NIOCore
 
 /// The request context of the local endpoint: Hummingbird's basic one plus the connection,
 /// so a handler can have the connection closed once its answer is written.
-struct LocalRequestContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
+package struct LocalRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
     private let channel: any Channel
 
-    init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         channel = source.channel
     }
@@ -16,7 +16,7 @@ struct LocalRequestContext: RequestContext {
     /// Closes the connection right after the answer to this request, without reading what the
     /// client still sends. Hummingbird's own quiesce event does it: it is what graceful shutdown
     /// sends every connection, and it is handled before the answer, which is written after it.
-    func closeConnectionAfterResponse() {
+    package func closeConnectionAfterResponse() {
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 }

@@ -5,7 +5,7 @@ import NIOCore
 
 extension Request {
     /// The token of an `Authorization: Bearer {token}` header (scheme matched case-insensitively).
-    var bearerToken: String? {
+    package var bearerToken: String? {
         guard let value = headers[.authorization] else { return nil }
         return Self.bearerToken(in: value)
     }
@@ -42,7 +42,7 @@ extension Request {
     }
 
     /// The query parameters by name; the first of a repeated name counts.
-    var queryItems: [String: String] {
+    package var queryItems: [String: String] {
         var items: [String: String] = [:]
         for (name, value) in uri.queryParameters where items[String(name)] == nil {
             items[String(name)] = String(value)
@@ -53,7 +53,7 @@ extension Request {
     /// The body, refusing more than `limit` bytes: first by the announced `Content-Length`,
     /// without reading, then by the bytes actually received (chunked bodies announce nothing).
     /// - Throws: ``RequestFailure`` (413) when the body is too large; socket errors as they come.
-    func boundedBody(limit: Int) async throws -> ByteBuffer {
+    package func boundedBody(limit: Int) async throws -> ByteBuffer {
         if let announced = headers[.contentLength].flatMap({ Int($0) }), announced > limit {
             throw RequestFailure.payloadTooLarge(limit: limit)
         }

@@ -6,24 +6,30 @@ import TandemProtocol
 ///
 /// Thrown (typed) by the request parsing helpers so each route reads as the happy path;
 /// ``ChatRequestHandler`` turns it into a response. Messages never repeat a token.
-struct RequestFailure: Error, Equatable {
-    let status: HTTPResponse.Status
-    let message: String
-    var headers: HTTPFields = [:]
+package struct RequestFailure: Error, Equatable {
+    package let status: HTTPResponse.Status
+    package let message: String
+    package var headers: HTTPFields = [:]
 
-    static func badRequest(_ message: String) -> Self {
+    package init(status: HTTPResponse.Status, message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.headers = headers
+    }
+
+    package static func badRequest(_ message: String) -> Self {
         Self(status: .badRequest, message: message)
     }
 
-    static func unauthorized(_ message: String) -> Self {
+    package static func unauthorized(_ message: String) -> Self {
         Self(status: .unauthorized, message: message, headers: [.wwwAuthenticate: "Bearer"])
     }
 
-    static func forbidden(_ message: String) -> Self {
+    package static func forbidden(_ message: String) -> Self {
         Self(status: .forbidden, message: message)
     }
 
-    static func payloadTooLarge(limit: Int) -> Self {
+    package static func payloadTooLarge(limit: Int) -> Self {
         // The unread rest of the body is not worth reading: the server closes after answering, and says so.
         Self(
             status: .contentTooLarge,
@@ -32,11 +38,11 @@ struct RequestFailure: Error, Equatable {
         )
     }
 
-    static func notFound(path: String) -> Self {
+    package static func notFound(path: String) -> Self {
         Self(status: .notFound, message: "no such path \(path): see GET /channels, GET /updates, POST /messages")
     }
 
-    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: HTTPRequest.Method) -> Self {
+    package static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: HTTPRequest.Method) -> Self {
         Self(
             status: .methodNotAllowed,
             message: "\(method.rawValue) is not allowed on \(path); use \(allowed.rawValue)",
@@ -45,10 +51,10 @@ struct RequestFailure: Error, Equatable {
     }
 
     /// Whether the server closes the connection once it has answered.
-    var closesConnection: Bool { headers[.connection] == "close" }
+    package var closesConnection: Bool { headers[.connection] == "close" }
 
     /// The JSON answer for this failure.
-    var response: Response {
+    package var response: Response {
         var response = Response.json(ErrorBody(error: message), status: status)
         response.headers.append(contentsOf: headers)
         return response

@@ -6,7 +6,7 @@ import TandemProtocol
 
 extension Response {
     /// A JSON answer with sorted keys (stable output for tests and diffs) and no caching.
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Self {
+    package static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Self {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding these plain structs of strings cannot fail; an empty object is a safe fallback.

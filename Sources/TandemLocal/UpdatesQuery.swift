@@ -2,20 +2,20 @@ import TandemProtocol
 
 /// The query of `GET /updates?after={cursor}&timeout={seconds}&limit={n}` (an `UpdatesRequest`), as the server
 /// reads it: validated and clamped, with the cursor as the message id it is here.
-struct UpdatesQuery: Equatable {
+package struct UpdatesQuery: Equatable {
     /// The cursor; `nil` (omitted or empty) means "from now on".
-    var after: Int?
+    package var after: Int?
     /// How long to hold the request with nothing new: default 25 s, clamped to 0…max.
-    var timeout: Duration
+    package var timeout: Duration
     /// The most updates to answer: default 100, clamped to 1…1000.
-    var limit: Int
+    package var limit: Int
     /// `include_own=1`: also the caller's own messages. An extension of the local endpoint for its page's history;
     /// bots never ask for it.
     var includeOwn = false
 
     /// - Throws: ``RequestFailure`` (400) for a value that is not a number; out-of-range
     ///   numbers are clamped rather than refused, so a client asking for more gets the most allowed.
-    init(_ query: [String: String], maxTimeoutSeconds: Int) throws(RequestFailure) {
+    package init(_ query: [String: String], maxTimeoutSeconds: Int) throws(RequestFailure) {
         switch query[UpdatesRequest.Parameter.after.rawValue] {
         case nil, "":
             after = nil

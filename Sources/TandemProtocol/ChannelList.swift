@@ -21,12 +21,16 @@ public struct Channel: Codable, Sendable, Equatable {
     public var kind: Kind?
     /// The two members of a direct-message channel; absent for public channels.
     public var members: [String]?
+    /// How the chat behind this channel reads a message's `text`; absent means ``Format/markdown``. A relay to
+    /// Slack says ``Format/slack``, so the bot writes Slack's own markup there (real mentions, Slack's escaping).
+    public var format: Format?
 
-    public init(id: String, name: String?, kind: Kind?, members: [String]? = nil) {
+    public init(id: String, name: String?, kind: Kind?, members: [String]? = nil, format: Format? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.members = members
+        self.format = format
     }
 
     /// `"channel"` or `"direct"`. A struct rather than an enum, so a bridge's new kind still decodes.
@@ -41,5 +45,20 @@ public struct Channel: Codable, Sendable, Equatable {
         public static let channel = Kind(rawValue: "channel")
         /// Direct messages between two participants, seen only by them.
         public static let direct = Kind(rawValue: "direct")
+    }
+
+    /// `"markdown"` or `"slack"`. A struct rather than an enum, so a bridge's new format still decodes (and a
+    /// client that does not know it writes Markdown).
+    public struct Format: RawRepresentable, Codable, Sendable, Hashable {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// The Markdown subset of Tandem's own endpoint: `**bold**`, `` `code` ``, `[title](url)`, `@id`.
+        public static let markdown = Format(rawValue: "markdown")
+        /// Slack's `mrkdwn`: `*bold*`, `<url|title>`, `<@U123>` mentions, `&<>` escaped.
+        public static let slack = Format(rawValue: "slack")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import TandemChat
 import TandemCore
 import TandemProtocol
+import TandemRelay
 
 /// `tandem check-config`: what a valid configuration sets up, in words an admin can check against what they
 /// meant; and with `--probe`, what the bot sees when it logs in.
@@ -16,6 +17,10 @@ public enum ConfigCheck {
             lines.append("transport: local chat endpoint on \(local.host):\(local.port), channels \(local.channels.map(\.id).joined(separator: ", "))")
         case .webhook(let webhook):
             lines.append("transport: webhook chat protocol v1 at \(webhook.baseURL), token read")
+        case .relay(let relay):
+            lines.append(
+                "transport: relay for Slack on \(relay.host):\(relay.port) (events at /slack/events, commands at /slack/commands), "
+                    + "Slack API \(relay.slack.apiBaseURL), signing secret and bot token read")
         case .matrix(let matrix):
             let login = switch matrix.credentials {
             case .accessToken: "access token read"
@@ -65,6 +70,11 @@ public enum ConfigCheck {
             lines.append("probe: the endpoint accepted the token; \(channels.count) channels:")
             lines += channels.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ($0.kind == .direct ? ", direct" : "") }
             reachable = Set(channels.map(\.id))
+        case .relay(let relay):
+            let user = try await SlackProbe.botUserID(relay.slack, http: http)
+            lines.append("probe: Slack accepted the bot token; the bot is \(user)")
+            // Slack lists channels only with more scopes than the bot needs: the configured ones are not checked.
+            return lines
         case .matrix(let matrix):
             let transport = MatrixTransport(
                 configuration: .init(homeserver: matrix.homeserver, credentials: matrix.credentials, invites: matrix.invites), http: http)

@@ -1,6 +1,7 @@
 import Foundation
 import TandemChat
 import TandemCore
+import TandemRelay
 import TandemStore
 
 /// The config file as written: each stored property of these structs is one key of the file, optional where the
@@ -20,6 +21,7 @@ struct ConfigFile: Decodable {
         let policies = self.policies ?? PoliciesFile()
         var team = try self.team.team(file: path)
         if self.transport.type == "matrix" { try Self.checkMatrixIDs(team, file: path) }
+        if self.transport.type == "relay" { try Self.checkSlackIDs(team, file: path) }
         team.serviceLevels = try policies.serviceLevels(file: path)
         team.rejectReasons = try policies.rejectReasons(file: path)
         let notices = try policies.notices(file: path)
@@ -60,6 +62,28 @@ extension ConfigFile {
     }
 }
 
+extension ConfigFile {
+    /// Through the Slack relay, members are Slack user ids (`U012AB3CD`) and the team's channels Slack channel
+    /// ids (`C…`, `G…`): names would never match a sender, and Slack posts only by id.
+    static func checkSlackIDs(_ team: Team, file: String) throws {
+        func isID(_ id: String, _ starts: String) -> Bool {
+            guard let first = id.first, starts.contains(first), id.count >= 2 else { return false }
+            return id.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
+        }
+        for (i, member) in team.members.enumerated() where !isID(member.id, "UW") {
+            throw ConfigurationError(
+                file: file, key: "team.members[\(i)].id",
+                problem: "'\(member.id)' is not a Slack user id (e.g. U012AB3CD: the member's profile → ⋮ → Copy member ID)")
+        }
+        for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {
+            if let channel, !isID(channel, "CGD") {
+                throw ConfigurationError(
+                    file: file, key: key, problem: "'\(channel)' is not a Slack channel id (e.g. C0123ABCD: the channel's details, at the bottom)")
+            }
+        }
+    }
+}
+
 /// The optional `bot` section.
 struct BotFile: Decodable {
     var names: [String]?
@@ -95,6 +119,18 @@ struct TransportFile: Decodable {
     var passwordFile: String?
     var deviceID: String?
     var allowInvitesFrom: [String]?
+    // relay (and host, port)
+    var slack: SlackFile?
+
+    /// The relay's `slack` section: where its secrets come from, and which app it serves.
+    struct SlackFile: Decodable {
+        var signingSecretEnv: String?
+        var signingSecretFile: String?
+        var botTokenEnv: String?
+        var botTokenFile: String?
+        var apiBaseURL: String?
+        var appID: String?
+    }
 
     func settings(file: String) throws -> TransportSettings {
         switch type {
@@ -125,10 +161,36 @@ struct TransportFile: Decodable {
             return .webhook(WebhookSettings(baseURL: baseURL, token: try token(file: file)))
         case "matrix":
             return .matrix(try matrix(file: file))
+        case "relay":
+            return .relay(try relay(file: file))
         case let other:
             throw ConfigurationError(
-                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix)")
+                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay)")
         }
+    }
+
+    private func relay(file: String) throws -> RelaySettings {
+        guard let slack else {
+            throw ConfigurationError(file: file, key: "transport.slack", problem: "is missing: the relay needs a platform to relay (slack)")
+        }
+        var settings = RelaySettings()
+        settings.host = host ?? settings.host
+        settings.port = port ?? settings.port
+        let apiBaseURL = slack.apiBaseURL ?? "https://slack.com/api"
+        guard apiBaseURL.hasPrefix("http://") || apiBaseURL.hasPrefix("https://") else {
+            throw ConfigurationError(file: file, key: "transport.slack.apiBaseURL", problem: "must start with http:// or https://")
+        }
+        var relay = RelayConfiguration.Slack(
+            signingSecret: try secret(
+                file: file, fileKey: "slack.signingSecretFile", path: slack.signingSecretFile, envKey: "slack.signingSecretEnv",
+                env: slack.signingSecretEnv ?? "SLACK_SIGNING_SECRET"),
+            botToken: try secret(
+                file: file, fileKey: "slack.botTokenFile", path: slack.botTokenFile, envKey: "slack.botTokenEnv",
+                env: slack.botTokenEnv ?? "SLACK_BOT_TOKEN"))
+        relay.apiBaseURL = apiBaseURL.hasSuffix("/") ? String(apiBaseURL.dropLast()) : apiBaseURL
+        relay.appID = slack.appID
+        settings.slack = relay
+        return settings
     }
 
     private func matrix(file: String) throws -> MatrixSettings {

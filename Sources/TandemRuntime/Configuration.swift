@@ -3,6 +3,7 @@ import TandemChat
 import TandemCore
 import TandemLocal
 import TandemProtocol
+import TandemRelay
 import TandemStore
 
 /// The one configuration file of a Tandem installation (JSON). Unknown keys are errors.
@@ -54,6 +55,14 @@ public enum TransportSettings: Sendable {
     case webhook(WebhookSettings)
     /// A Matrix homeserver, through the client-server API.
     case matrix(MatrixSettings)
+    /// Tandem's relay, embedded: Slack's webhooks in, the bot polling it as a protocol v1 endpoint.
+    case relay(RelaySettings)
+}
+
+public struct RelaySettings: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8090
+    public var slack = RelayConfiguration.Slack(signingSecret: "", botToken: "")
 }
 
 public struct MatrixSettings: Sendable {

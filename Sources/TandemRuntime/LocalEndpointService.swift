@@ -3,6 +3,7 @@ import ServiceLifecycle
 import Synchronization
 import TandemChat
 import TandemLocal
+import TandemRelay
 
 /// Runs the embedded local chat endpoint as a service of the group.
 ///
@@ -11,6 +12,15 @@ import TandemLocal
 /// which cancelling would cut short.
 struct LocalEndpointService: Service {
     let endpoint: LocalChatEndpoint
+
+    func run() async throws {
+        try await endpoint.run()
+    }
+}
+
+/// Runs the embedded relay as a service of the group; like the local endpoint, it handles graceful shutdown itself.
+struct RelayService: Service {
+    let endpoint: RelayEndpoint
 
     func run() async throws {
         try await endpoint.run()

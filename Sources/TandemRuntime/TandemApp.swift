@@ -4,6 +4,7 @@ import ServiceLifecycle
 import TandemChat
 import TandemCore
 import TandemLocal
+import TandemRelay
 import TandemStore
 import UnixSignals
 
@@ -68,6 +69,24 @@ public enum TandemApp {
             transport = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
             botUserID = ""
             ready = { options.onConnecting(webhook.baseURL) }
+        case .relay(let settings):
+            // The relay lives in the state folder: a new state is a new relay, and everything in it is for this bot.
+            var relay = RelayConfiguration(stateFolder: folder.file("relay"), botToken: UUID().uuidString, slack: settings.slack)
+            relay.host = settings.host
+            relay.port = options.port ?? settings.port
+            relay.botName = configuration.bot.names.first ?? "tandem"
+            relay.configuredChannels = [configuration.team.salesChannel, configuration.team.jointChannel].compactMap { $0 }
+            let endpoint = RelayEndpoint(configuration: relay, http: http, logger: logger)
+            services.append(RelayService(endpoint: endpoint))
+            let baseURL = PortBox()
+            ready = {
+                let port = try await endpoint.waitUntilListening()
+                baseURL.set("http://127.0.0.1:\(port)")
+                options.onListening("http://\(settings.host):\(port)/slack/events")
+            }
+            transport = LazyWebhookTransport(baseURL: baseURL, token: relay.botToken, http: http)
+            botUserID = ""
+            if state.cursor == nil { state.cursor = "0" }
         case .matrix(let matrix):
             let client = MatrixTransport(
                 configuration: .init(homeserver: matrix.homeserver, credentials: matrix.credentials, invites: matrix.invites),
