@@ -127,6 +127,7 @@ let package = Package(
             dependencies: ["TandemCore", "TandemStore", "tandem"],
             exclude: ["Python"]
         ),
+        .testTarget(name: "TandemRelayTests", dependencies: ["TandemRelay", "TandemProtocol", "TandemStore", "TandemTesting"]),
         // The Matrix transport and the whole bot against a real Synapse; needs Deploy/setup.sh's venv.
         .testTarget(
             name: "TandemMatrixTests",
