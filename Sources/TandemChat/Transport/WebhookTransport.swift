@@ -35,8 +35,9 @@ public final class WebhookTransport: ChatTransport {
     /// about 1 µs more (measured, within the noise of a 15–60 µs decode), so this is tidiness more than speed.
     /// A reply's own payloads skip it (see ``WireJSON``).
     private let decoder = JSONDecoder()
-    /// Channel id → is a direct conversation; refreshed when an unknown channel shows up.
-    private let directChannels = Mutex<[String: Bool]>([:])
+    /// What the endpoint said about each channel (direct or not, its text format); refreshed when an unknown
+    /// channel shows up in an update or a reply.
+    private let knownChannels = Mutex<[String: Channel]>([:])
 
     public init(configuration: Configuration, http: any HTTPClient) {
         self.configuration = configuration
@@ -54,34 +55,55 @@ public final class WebhookTransport: ChatTransport {
                 url: updatesURL + query, headers: authorization,
                 timeout: .seconds(configuration.pollTimeout + 15), secrets: [configuration.token]))
         let page = try decode(UpdatesPage.self, response)
-        let known = directChannels.withLock { Set($0.keys) }
+        let known = knownChannels.withLock { Set($0.keys) }
         if page.updates.contains(where: { !known.contains($0.channel) }) {
             try await refreshChannels()
         }
-        let kinds = directChannels.withLock { $0 }
+        let channels = knownChannels.withLock { $0 }
         let messages = page.updates.map {
             ChatMessage(
                 id: $0.id, channel: $0.channel, userID: $0.user.id, userName: $0.user.name, text: $0.text,
-                thread: $0.thread, isDirect: kinds[$0.channel] ?? false)
+                thread: $0.thread, isDirect: channels[$0.channel]?.kind == .direct)
         }
         return TransportBatch(messages: messages, cursor: page.cursor ?? cursor)
     }
 
+    /// Posts the reply in the channel's text format. A reply the format splits (Slack's 4,000 characters) goes
+    /// as several posts, part n > 0 with the key `key.n`, so a retry after a failed part repeats none.
     public func send(_ message: OutgoingChatMessage) async throws -> String {
-        let payload = NewMessage(
-            channel: message.channel, text: MarkdownRenderer.render(message.body), thread: message.thread,
-            idempotencyKey: message.idempotencyKey)
-        let request = HTTPClientRequest(
-            method: "POST", url: messagesURL, headers: postHeaders, body: WireJSON.encode(payload),
-            secrets: [configuration.token])
-        let response = try await call(request)
-        return try WireJSON.postedID(in: response.body) ?? decode(PostedMessage.self, response).id
+        var format = knownChannels.withLock { $0[message.channel]?.format }
+        if format == nil && knownChannels.withLock({ $0[message.channel] == nil }) {
+            // A reminder may go to a channel no update came from yet; an endpoint that cannot say is Markdown.
+            try? await refreshChannels()
+            format = knownChannels.withLock { $0[message.channel]?.format }
+        }
+        var first = ""
+        for (n, text) in Self.render(message.body, format: format).enumerated() {
+            let payload = NewMessage(
+                channel: message.channel, text: text, thread: message.thread,
+                idempotencyKey: n == 0 ? message.idempotencyKey : message.idempotencyKey + ".\(n)")
+            let request = HTTPClientRequest(
+                method: "POST", url: messagesURL, headers: postHeaders, body: WireJSON.encode(payload),
+                secrets: [configuration.token])
+            let response = try await call(request)
+            let id = try WireJSON.postedID(in: response.body) ?? decode(PostedMessage.self, response).id
+            if n == 0 { first = id }
+        }
+        return first
+    }
+
+    /// The reply as the texts to post: Slack's mrkdwn for a Slack channel, else one Markdown text.
+    static func render(_ body: RichText, format: Channel.Format?) -> [String] {
+        switch format {
+        case .slack?: SlackRenderer().render(body)
+        default: [MarkdownRenderer.render(body)]
+        }
     }
 
     private func refreshChannels() async throws {
         let channels = try await channels()
-        directChannels.withLock { map in
-            for channel in channels { map[channel.id] = channel.kind == .direct }
+        knownChannels.withLock { map in
+            for channel in channels { map[channel.id] = channel }
         }
     }
 
