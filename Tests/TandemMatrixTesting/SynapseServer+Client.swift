@@ -9,16 +9,26 @@ extension SynapseServer {
     /// Registers `name` through the shared-secret admin API, then logs in with ``testDeviceID``.
     ///
     /// The registration's own token (for a random device) is not used: tests see the token of the fixed device.
-    public func registerUser(_ name: String, password: String = "tandem-test-password") async throws -> User {
+    /// - Parameter admin: a server admin, who may call `/_synapse/admin/…` (e.g. ``exemptFromRateLimits(_:by:)``).
+    public func registerUser(_ name: String, password: String = "tandem-test-password", admin: Bool = false) async throws -> User {
         let path = "/_synapse/admin/v1/register"
         let nonce = try await call("GET", path).string("nonce", method: "GET", path: path)
         let mac = HMACSHA1.hex(
             key: Array(sharedSecret.utf8),
-            message: Array("\(nonce)\0\(name)\0\(password)\0notadmin".utf8))
+            message: Array("\(nonce)\0\(name)\0\(password)\0\(admin ? "admin" : "notadmin")".utf8))
         _ = try await call(
             "POST", path,
-            json: ["nonce": nonce, "username": name, "password": password, "admin": false, "mac": mac])
+            json: ["nonce": nonce, "username": name, "password": password, "admin": admin, "mac": mac])
         return try await login(name, password: password)
+    }
+
+    /// Lifts Synapse's message rate limit (`rc_message`) for `user`, as `admin` (a user registered with
+    /// `admin: true`): on a server started with a tight `messageRateLimit`, the people of a test then talk freely
+    /// while the bot alone meets the limit.
+    public func exemptFromRateLimits(_ user: User, by admin: User) async throws {
+        _ = try await call(
+            "POST", "/_synapse/admin/v1/users/\(Self.escaped(user.userID))/override_ratelimit", as: admin,
+            json: ["messages_per_second": 0, "burst_count": 0])
     }
 
     /// Password login with ``testDeviceID``.

@@ -71,9 +71,15 @@ public final class SynapseServer: Sendable {
         self.http = http
     }
 
+    /// Synapse's `rc_message` (messages per second per user after a burst), for a test of a rate-limited bot.
+    public typealias MessageRateLimit = (perSecond: Double, burst: Int)
+
     /// Starts a server, runs `body` with it, and stops it and removes its folder however `body` ends.
-    public static func run<T: Sendable>(_ body: (SynapseServer) async throws -> T) async throws -> T {
-        let server = try await start()
+    /// - Parameter messageRateLimit: `rc_message` as given instead of relaxed (every other limit stays relaxed).
+    public static func run<T: Sendable>(
+        messageRateLimit: MessageRateLimit? = nil, _ body: (SynapseServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(messageRateLimit: messageRateLimit)
         do {
             let result = try await body(server)
             await server.stop()
@@ -99,13 +105,13 @@ public final class SynapseServer: Sendable {
     ///
     /// The free port is found by binding port 0 and closing it, so another process may take it before Synapse
     /// does; a start whose Synapse exits early is therefore tried again, up to three times.
-    public static func start() async throws -> SynapseServer {
+    public static func start(messageRateLimit: MessageRateLimit? = nil) async throws -> SynapseServer {
         try checkSetup()
         var lastFailure: (any Error)?
         for _ in 0..<3 {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-synapse-\(UUID().uuidString)").path
             do {
-                return try await start(in: folder)
+                return try await start(in: folder, messageRateLimit: messageRateLimit)
             } catch let failure as Failure {
                 try? FileManager.default.removeItem(atPath: folder)
                 guard case .exitedEarly = failure else { throw failure }
@@ -115,12 +121,12 @@ public final class SynapseServer: Sendable {
         throw lastFailure!
     }
 
-    private static func start(in folder: String) async throws -> SynapseServer {
+    private static func start(in folder: String, messageRateLimit: MessageRateLimit?) async throws -> SynapseServer {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let port = try freePort()
         let sharedSecret = UUID().uuidString + UUID().uuidString
         let config = folder + "/homeserver.yaml"
-        try configuration(folder: folder, port: port, sharedSecret: sharedSecret).write(to: URL(fileURLWithPath: config))
+        try configuration(folder: folder, port: port, sharedSecret: sharedSecret, messageRateLimit: messageRateLimit).write(to: URL(fileURLWithPath: config))
         try signingKey().write(to: URL(fileURLWithPath: folder + "/signing.key"))
         let child = try ChildProcessGroup(
             executable: python, arguments: ["-c", launcher, "-c", config], logFile: folder + "/synapse.log")
@@ -204,9 +210,14 @@ public final class SynapseServer: Sendable {
     /// The config as JSON, which YAML reads as is (so nothing needs YAML quoting).
     ///
     /// Every `rc_*` rate limit from `synapse/config/ratelimiting.py` is relaxed: the default `rc_message` allows
-    /// 0.2 messages/s after a burst of 10, so any test conversation would meet `M_LIMIT_EXCEEDED`.
-    static func configuration(folder: String, port: Int, sharedSecret: String) throws -> Data {
+    /// 0.2 messages/s after a burst of 10, so any test conversation would meet `M_LIMIT_EXCEEDED`. A test of
+    /// rate limiting sets `messageRateLimit`, which replaces `rc_message` only.
+    static func configuration(
+        folder: String, port: Int, sharedSecret: String, messageRateLimit: MessageRateLimit? = nil
+    ) throws -> Data {
         let relaxed: [String: Any] = ["per_second": 10_000, "burst_count": 100_000]
+        let message: [String: Any] =
+            messageRateLimit.map { ["per_second": $0.perSecond, "burst_count": $0.burst] } ?? relaxed
         let config: [String: Any] = [
             "server_name": "localhost",
             "pid_file": folder + "/homeserver.pid",
@@ -230,7 +241,7 @@ public final class SynapseServer: Sendable {
             "presence": ["enabled": false],
             "enable_metrics": false,
             "url_preview_enabled": false,
-            "rc_message": relaxed,
+            "rc_message": message,
             "rc_registration": relaxed,
             "rc_registration_token_validity": relaxed,
             "rc_login": ["address": relaxed, "account": relaxed, "failed_attempts": relaxed],

@@ -1,4 +1,5 @@
 import Foundation
+import TandemRuntimeTesting
 import TandemTesting
 import Testing
 import TandemChat

@@ -1,4 +1,5 @@
 import Foundation
+import TandemRuntimeTesting
 import Testing
 import TandemChat
 import TandemCore

@@ -1,4 +1,5 @@
 import Foundation
+import TandemRuntimeTesting
 import Testing
 
 /// `tandem state verify | export | compact` as an admin runs them.

@@ -1,0 +1,145 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `tandem` binary as a child process: launched with extra environment and an error log, stopped with
+/// SIGTERM or killed with SIGKILL, or run to its end. Shared by the webhook tests (TandemRuntimeTests) and the
+/// Matrix tests (TandemMatrixTests), which both restart it on the same state folder.
+public final class TandemProcess {
+    public let process = Process()
+    /// The URL it printed once ready (the chat it serves or connects to); "" when not waited for.
+    public let baseURL: String
+    public let stateFolder: String
+    private var ownsStateFolder = false
+    private let stdout = Pipe()
+
+    /// The package root, where `Config/local.json` lives (this file is in `Tests/TandemRuntimeTesting/`).
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// `tandem` is built next to the test bundle.
+    public static var binary: URL {
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var dir = exe.deletingLastPathComponent()
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tandem").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("tandem")
+    }
+
+    /// Starts `tandem run` on port 0 and waits until it prints the URL it listens on.
+    /// - Parameter stateFolder: nil for a new folder, removed when this process object goes.
+    public convenience init(stateFolder: String? = nil, arguments: [String] = []) async throws {
+        let folder = stateFolder ?? FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID().uuidString)").path
+        try await self.init(
+            launching: ["run", "--port", "0", "--state", folder, "--log-level", "warning"] + arguments, stateFolder: folder)
+        ownsStateFolder = stateFolder == nil
+    }
+
+    /// Starts `tandem` with `arguments`.
+    /// - Parameters:
+    ///   - environment: added to this process's environment.
+    ///   - waitForURL: wait until the process prints the URL it listens on (`run` on a local config, `endpoint`)
+    ///     or connects to (`run` on a webhook or Matrix config, once logged in).
+    ///   - errorLog: a file that collects standard error across restarts, to read when a test fails.
+    public init(
+        launching arguments: [String], stateFolder: String = "", environment: [String: String] = [:],
+        waitForURL: Bool = true, errorLog: String? = nil
+    ) async throws {
+        self.stateFolder = stateFolder
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.packageRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        if let errorLog {
+            if !FileManager.default.fileExists(atPath: errorLog) { _ = FileManager.default.createFile(atPath: errorLog, contents: nil) }
+            if let log = FileHandle(forWritingAtPath: errorLog) {
+                log.seekToEndOfFile()
+                process.standardError = log
+            }
+        }
+        try process.run()
+        guard waitForURL else {
+            baseURL = ""
+            return
+        }
+        let handle = stdout.fileHandleForReading
+        // Blocking reads stay off the cooperative pool.
+        let line: String? = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var buffer = Data()
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { return continuation.resume(returning: nil) }
+                    buffer.append(chunk)
+                    if let text = String(data: buffer, encoding: .utf8), let range = text.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) {
+                        return continuation.resume(returning: String(text[range]))
+                    }
+                }
+            }
+        }
+        guard let line else { throw TandemProcessError.didNotStart }
+        baseURL = line
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    public func terminate() async -> Int32 {
+        process.terminate()
+        return await exitStatus()
+    }
+
+    /// SIGKILL, as a crash or the OOM killer would end it; returns once it has exited.
+    public func kill() async {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        _ = await exitStatus()
+    }
+
+    public func exitStatus() async -> Int32 {
+        let process = self.process
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        if ownsStateFolder { try? FileManager.default.removeItem(atPath: stateFolder) }
+    }
+}
+
+extension TandemProcess {
+    /// Runs `tandem` with `arguments` to its end (e.g. `state verify`): exit status, standard output and error.
+    public static func run(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let out = output.fileHandleForReading.readDataToEndOfFile()
+                let err = errors.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(
+                    returning: (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)))
+            }
+        }
+    }
+}
+
+public enum TandemProcessError: Error { case didNotStart }
