@@ -15,9 +15,25 @@ final class Relay: Sendable {
         let appID: String?
     }
 
+    struct Teams: Sendable {
+        let verifier: TeamsVerifier
+        /// Where replies go that no webhook waits for; nil: they are dropped with a log line.
+        let workflows: TeamsWorkflows?
+        /// How long a webhook waits for the bot's answer (Teams gives up after 5 s).
+        let replyWait: Duration
+    }
+
+    /// The chat a channel belongs to.
+    enum Platform: Sendable {
+        case slack, teams
+    }
+
     let feed: UpdateFeed
     let journal: RelayJournal
-    let slack: Slack
+    let slack: Slack?
+    let teams: Teams?
+    /// Teams answers waiting in their webhook's HTTP exchange.
+    let pending = PendingReplies()
     /// The token the bot polls with.
     let botToken: String
     /// What `<@BOT>` in Slack text becomes: `@{botName}`, the address the bot answers to.
@@ -28,7 +44,8 @@ final class Relay: Sendable {
     let slackUserID = Mutex<String?>(nil)
     /// The team's configured channels: listed in `GET /channels` before anyone has written there.
     let configuredChannels: [String]
-    private let seenChannels = Mutex<[String]>([])
+    /// Channels updates came from, in order, with their chat.
+    private let seenChannels = Mutex<[(id: String, platform: Platform)]>([])
     private let deliveries = Mutex(Deliveries())
 
     /// The bot's keys of delivered replies, bounded like the feed.
@@ -38,12 +55,13 @@ final class Relay: Sendable {
     }
 
     init(
-        feed: UpdateFeed, journal: RelayJournal, slack: Slack, botToken: String, botName: String, configuredChannels: [String],
+        feed: UpdateFeed, journal: RelayJournal, slack: Slack?, teams: Teams?, botToken: String, botName: String, configuredChannels: [String],
         logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.feed = feed
         self.journal = journal
         self.slack = slack
+        self.teams = teams
         self.botToken = botToken
         self.botName = botName
         self.configuredChannels = configuredChannels
@@ -55,7 +73,7 @@ final class Relay: Sendable {
     func restore(_ contents: RelayJournal.Contents) {
         feed.restore(contents.updates)
         for delivery in contents.delivered { remember(delivery.key, ids: delivery.ids) }
-        for entry in contents.updates { sawChannel(entry.update.channel) }
+        for entry in contents.updates { sawChannel(entry.update.channel, Self.platform(ofUpdate: entry.update.id)) }
     }
 
     /// Queues `update` under `key` once: written and synced before this returns. False for a key already queued.
@@ -68,7 +86,7 @@ final class Relay: Sendable {
             feed.release(key)
             throw error
         }
-        sawChannel(update.channel)
+        sawChannel(update.channel, Self.platform(ofUpdate: update.id))
         return true
     }
 
@@ -87,13 +105,34 @@ final class Relay: Sendable {
     /// Every channel the bot may post in: configured ones first, then those updates came from.
     var channels: [Channel] {
         let seen = seenChannels.withLock { $0 }
-        var ids = configuredChannels
-        for id in seen where !ids.contains(id) { ids.append(id) }
-        // Slack's direct-message channel ids start with D.
-        return ids.map { Channel(id: $0, name: $0, kind: $0.hasPrefix("D") ? .direct : .channel, format: .slack) }
+        var all = configuredChannels.map { id in (id: id, platform: seen.first { $0.id == id }?.platform ?? platform(ofConfigured: id)) }
+        for channel in seen where !configuredChannels.contains(channel.id) { all.append(channel) }
+        return all.map { channel in
+            switch channel.platform {
+            // Slack's direct-message channel ids start with D.
+            case .slack: Channel(id: channel.id, name: channel.id, kind: channel.id.hasPrefix("D") ? .direct : .channel, format: .slack)
+            // An outgoing webhook works in channels only; Teams reads Markdown.
+            case .teams: Channel(id: channel.id, name: channel.id, kind: .channel, format: .markdown)
+            }
+        }
     }
 
-    private func sawChannel(_ id: String) {
-        seenChannels.withLock { if !$0.contains(id) { $0.append(id) } }
+    /// The chat of a channel the bot posts to.
+    func platform(of channel: String) -> Platform {
+        seenChannels.withLock { $0.first { $0.id == channel }?.platform } ?? platform(ofConfigured: channel)
+    }
+
+    /// A configured channel nobody wrote in yet: the only chat configured, or by the shape of the id (Teams
+    /// channel ids look like `19:…@thread.skype`).
+    private func platform(ofConfigured id: String) -> Platform {
+        if slack == nil { return .teams }
+        if teams == nil { return .slack }
+        return id.hasPrefix("19:") ? .teams : .slack
+    }
+
+    private static func platform(ofUpdate id: String) -> Platform { id.hasPrefix("teams:") ? .teams : .slack }
+
+    private func sawChannel(_ id: String, _ platform: Platform) {
+        seenChannels.withLock { seen in if !seen.contains(where: { $0.id == id }) { seen.append((id, platform)) } }
     }
 }

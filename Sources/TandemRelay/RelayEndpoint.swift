@@ -28,6 +28,20 @@ public struct RelayConfiguration: Sendable {
         }
     }
 
+    public struct Teams: Sendable {
+        /// The outgoing webhook's security token, shown once when it was created (base64).
+        public var securityToken: String
+        /// A Workflows webhook URL of the team's channel, for reminders and answers that took too long; a secret.
+        public var workflowURL: String?
+        /// How long the webhook waits for the bot's answer: Teams gives up after 5 s.
+        public var replyWait: Duration = .seconds(4)
+
+        public init(securityToken: String, workflowURL: String? = nil) {
+            self.securityToken = securityToken
+            self.workflowURL = workflowURL
+        }
+    }
+
     /// Loopback by default: Slack reaches it through the admin's reverse proxy, which terminates TLS.
     public var host = "127.0.0.1"
     public var port = 8090
@@ -37,7 +51,8 @@ public struct RelayConfiguration: Sendable {
     public var botToken: String
     /// The name the bot answers to: `<@BOT>` in Slack becomes `@{botName}`.
     public var botName = "tandem"
-    public var slack: Slack
+    public var slack: Slack?
+    public var teams: Teams?
     /// The team's sales and joint channels, listed to the bot before anyone has written there.
     public var configuredChannels: [String] = []
     public var maxBodyBytes = ProtocolLimits.defaultMaxBodyBytes
@@ -45,14 +60,15 @@ public struct RelayConfiguration: Sendable {
     /// Updates and deliveries kept for the bot's polls and for recognising retries.
     public var retained = ProtocolLimits.defaultRetainedMessages
 
-    public init(stateFolder: String, botToken: String, slack: Slack) {
+    public init(stateFolder: String, botToken: String, slack: Slack? = nil, teams: Teams? = nil) {
         self.stateFolder = stateFolder
         self.botToken = botToken
         self.slack = slack
+        self.teams = teams
     }
 }
 
-/// The relay as a service: Slack's webhooks in, protocol v1 for the bot, the bot's replies out through Slack.
+/// The relay as a service: Slack's and Teams' webhooks in, protocol v1 for the bot, the bot's replies out through Slack.
 ///
 /// At start it reads its journal (stopping, with the file and line named, on one it cannot read), asks Slack who
 /// the bot is (`auth.test`; a refused token stops it, an unreachable Slack is retried with backoff), then listens.
@@ -95,17 +111,29 @@ public final class RelayEndpoint: Sendable {
         let contents = try await journal.load()
         for warning in contents.warnings + folder.warnings { logger.warning("\(warning)") }
         try await journal.compact(contents, retained: configuration.retained)
-        let slack = configuration.slack
-        let api = SlackWebAPI(baseURL: slack.apiBaseURL, token: slack.botToken, http: http)
+        let slack = configuration.slack.map { slack in
+            Relay.Slack(
+                verifier: SlackVerifier(signingSecret: slack.signingSecret),
+                api: SlackWebAPI(baseURL: slack.apiBaseURL, token: slack.botToken, http: http), appID: slack.appID)
+        }
+        var teams: Relay.Teams?
+        if let settings = configuration.teams {
+            guard let verifier = TeamsVerifier(securityToken: settings.securityToken) else {
+                throw RelayStartError(description: "the Teams outgoing webhook's security token is not base64: copy it again from Teams")
+            }
+            teams = Relay.Teams(
+                verifier: verifier, workflows: settings.workflowURL.map { TeamsWorkflows(url: $0, http: http) }, replyWait: settings.replyWait)
+        }
         let relay = Relay(
-            feed: feed, journal: journal,
-            slack: .init(verifier: SlackVerifier(signingSecret: slack.signingSecret), api: api, appID: slack.appID),
-            botToken: configuration.botToken, botName: configuration.botName, configuredChannels: configuration.configuredChannels,
-            logger: logger, now: now)
+            feed: feed, journal: journal, slack: slack, teams: teams, botToken: configuration.botToken, botName: configuration.botName,
+            configuredChannels: configuration.configuredChannels, logger: logger, now: now)
         relay.restore(contents)
-        let userID = try await whoAmI(api)
-        relay.slackUserID.withLock { $0 = userID }
-        logger.info("relay ready", metadata: ["slack_user": "\(userID)", "queued": "\(contents.updates.count)"])
+        if let api = slack?.api {
+            let userID = try await whoAmI(api)
+            relay.slackUserID.withLock { $0 = userID }
+            logger.info("Slack accepted the bot token", metadata: ["slack_user": "\(userID)"])
+        }
+        logger.info("relay ready", metadata: ["queued": "\(contents.updates.count)", "slack": "\(slack != nil)", "teams": "\(teams != nil)"])
 
         let handler = RelayRequestHandler(
             relay: relay, maxBodyBytes: configuration.maxBodyBytes, maxLongPollSeconds: configuration.maxLongPollSeconds)

@@ -4,42 +4,21 @@ import TandemChat
 /// The two Slack Web API methods the relay calls, through the HTTP client (libcurl): `auth.test` to learn the
 /// bot's own user id, `chat.postMessage` to deliver a reply.
 struct SlackWebAPI: Sendable {
-    /// Why Slack did not take a call.
-    enum Failure: Error, Equatable, CustomStringConvertible {
-        /// HTTP 429: wait this many seconds.
-        case rateLimited(seconds: Double)
-        /// The bot token was refused: retrying will not help until the admin fixes it.
-        case unauthorized(code: String)
-        /// Slack refused this message for good (`channel_not_found`, `not_in_channel`, `no_text` …).
-        case refused(code: String)
-        /// Slack could not be reached, or failed (5xx, `internal_error`): retry later.
-        case unavailable(String)
-
-        var description: String {
-            switch self {
-            case .rateLimited(let seconds): "Slack rate limited the relay: retry after \(seconds) s"
-            case .unauthorized(let code): "Slack refused the bot token (\(code)): check transport.slack.botTokenEnv/botTokenFile"
-            case .refused(let code): "Slack refused the message (\(code))" + (Self.hints[code].map { ": " + $0 } ?? "")
-            case .unavailable(let reason): "Slack is unavailable: \(reason)"
-            }
-        }
-
-        static let hints = [
-            "not_in_channel": "invite the bot to the channel (/invite @Tandem)",
-            "channel_not_found": "the channel id is wrong, or the bot cannot see the channel",
-            "is_archived": "the channel is archived",
-        ]
-    }
-
     /// e.g. `https://slack.com/api`, without a trailing slash.
     let baseURL: String
     let token: String
     let http: any HTTPClient
 
+    static let hints = [
+        "not_in_channel": "invite the bot to the channel (/invite @Tandem)",
+        "channel_not_found": "the channel id is wrong, or the bot cannot see the channel",
+        "is_archived": "the channel is archived",
+    ]
+
     static let authCodes: Set<String> = ["not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "missing_scope"]
 
     /// The bot's own user id.
-    func authTest() async throws(Failure) -> String {
+    func authTest() async throws(DeliveryFailure) -> String {
         struct Answer: Decodable {
             var ok: Bool
             var error: String?
@@ -55,7 +34,7 @@ struct SlackWebAPI: Sendable {
     }
 
     /// Posts `text` (mrkdwn) to `channel`, in the thread `threadTS` if given; returns the message's `ts`.
-    func postMessage(channel: String, text: String, threadTS: String?) async throws(Failure) -> String {
+    func postMessage(channel: String, text: String, threadTS: String?) async throws(DeliveryFailure) -> String {
         struct Post: Encodable {
             var channel: String
             var text: String
@@ -78,14 +57,14 @@ struct SlackWebAPI: Sendable {
         return ts
     }
 
-    private static func failure(_ code: String) -> Failure {
+    private static func failure(_ code: String) -> DeliveryFailure {
         if authCodes.contains(code) { return .unauthorized(code: code) }
         if ["internal_error", "fatal_error", "service_unavailable", "request_timeout"].contains(code) { return .unavailable(code) }
         if code == "ratelimited" || code == "rate_limited" { return .rateLimited(seconds: 1) }
-        return .refused(code: code)
+        return .refused(code: code, hint: hints[code])
     }
 
-    private func call<Answer: Decodable>(_ method: String, body: Data, as type: Answer.Type) async throws(Failure) -> Answer {
+    private func call<Answer: Decodable>(_ method: String, body: Data, as type: Answer.Type) async throws(DeliveryFailure) -> Answer {
         let request = HTTPClientRequest(
             method: "POST", url: baseURL + "/" + method,
             headers: [HTTPField("Authorization", "Bearer " + token), HTTPField("Content-Type", "application/json; charset=utf-8")],

@@ -18,9 +18,15 @@ public enum ConfigCheck {
         case .webhook(let webhook):
             lines.append("transport: webhook chat protocol v1 at \(webhook.baseURL), token read")
         case .relay(let relay):
-            lines.append(
-                "transport: relay for Slack on \(relay.host):\(relay.port) (events at /slack/events, commands at /slack/commands), "
-                    + "Slack API \(relay.slack.apiBaseURL), signing secret and bot token read")
+            lines.append("transport: relay on \(relay.host):\(relay.port)")
+            if let slack = relay.slack {
+                lines.append("  Slack: events at /slack/events, commands at /slack/commands, API \(slack.apiBaseURL), signing secret and bot token read")
+            }
+            if let teams = relay.teams {
+                lines.append(
+                    "  Teams: outgoing webhook at /teams/webhook, security token read, answers waited for \(teams.replyWait); "
+                        + (teams.workflowURL == nil ? "no Workflows webhook (reminders and late answers cannot reach Teams)" : "Workflows webhook read"))
+            }
         case .matrix(let matrix):
             let login = switch matrix.credentials {
             case .accessToken: "access token read"
@@ -71,8 +77,13 @@ public enum ConfigCheck {
             lines += channels.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ($0.kind == .direct ? ", direct" : "") }
             reachable = Set(channels.map(\.id))
         case .relay(let relay):
-            let user = try await SlackProbe.botUserID(relay.slack, http: http)
-            lines.append("probe: Slack accepted the bot token; the bot is \(user)")
+            if let slack = relay.slack {
+                let user = try await SlackProbe.botUserID(slack, http: http)
+                lines.append("probe: Slack accepted the bot token; the bot is \(user)")
+            }
+            if relay.teams != nil {
+                lines.append("probe: Teams cannot be probed (an outgoing webhook only answers); mention it in a channel to try it")
+            }
             // Slack lists channels only with more scopes than the bot needs: the configured ones are not checked.
             return lines
         case .matrix(let matrix):

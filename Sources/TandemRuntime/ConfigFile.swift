@@ -21,7 +21,9 @@ struct ConfigFile: Decodable {
         let policies = self.policies ?? PoliciesFile()
         var team = try self.team.team(file: path)
         if self.transport.type == "matrix" { try Self.checkMatrixIDs(team, file: path) }
-        if self.transport.type == "relay" { try Self.checkSlackIDs(team, file: path) }
+        if self.transport.type == "relay" && self.transport.slack != nil && self.transport.teams == nil {
+            try Self.checkSlackIDs(team, file: path)
+        }
         team.serviceLevels = try policies.serviceLevels(file: path)
         team.rejectReasons = try policies.rejectReasons(file: path)
         let notices = try policies.notices(file: path)
@@ -121,6 +123,16 @@ struct TransportFile: Decodable {
     var allowInvitesFrom: [String]?
     // relay (and host, port)
     var slack: SlackFile?
+    var teams: TeamsFile?
+
+    /// The relay's `teams` section: the outgoing webhook's token, and the channel's Workflows webhook.
+    struct TeamsFile: Decodable {
+        var securityTokenEnv: String?
+        var securityTokenFile: String?
+        var workflowURLEnv: String?
+        var workflowURLFile: String?
+        var replyWaitSeconds: Double?
+    }
 
     /// The relay's `slack` section: where its secrets come from, and which app it serves.
     struct SlackFile: Decodable {
@@ -170,12 +182,37 @@ struct TransportFile: Decodable {
     }
 
     private func relay(file: String) throws -> RelaySettings {
-        guard let slack else {
-            throw ConfigurationError(file: file, key: "transport.slack", problem: "is missing: the relay needs a platform to relay (slack)")
+        guard slack != nil || teams != nil else {
+            throw ConfigurationError(file: file, key: "transport.slack", problem: "is missing: the relay needs a chat to relay (slack, teams)")
         }
         var settings = RelaySettings()
         settings.host = host ?? settings.host
         settings.port = port ?? settings.port
+        if let teams {
+            let token = try secret(
+                file: file, fileKey: "teams.securityTokenFile", path: teams.securityTokenFile, envKey: "teams.securityTokenEnv",
+                env: teams.securityTokenEnv ?? "TEAMS_SECURITY_TOKEN")
+            guard Data(base64Encoded: token) != nil else {
+                throw ConfigurationError(
+                    file: file, key: teams.securityTokenFile != nil ? "transport.teams.securityTokenFile" : "transport.teams.securityTokenEnv",
+                    problem: "the security token is not base64: copy it again from Teams (it is shown once, when the webhook is created)")
+            }
+            var workflowURL: String?
+            if teams.workflowURLEnv != nil || teams.workflowURLFile != nil {
+                workflowURL = try secret(
+                    file: file, fileKey: "teams.workflowURLFile", path: teams.workflowURLFile, envKey: "teams.workflowURLEnv",
+                    env: teams.workflowURLEnv ?? "")
+            }
+            var relay = RelayConfiguration.Teams(securityToken: token, workflowURL: workflowURL)
+            if let wait = teams.replyWaitSeconds {
+                guard wait > 0 && wait <= 9 else {
+                    throw ConfigurationError(file: file, key: "transport.teams.replyWaitSeconds", problem: "must be between 0 and 9 (Teams waits 5 to 10 s)")
+                }
+                relay.replyWait = .milliseconds(Int(wait * 1000))
+            }
+            settings.teams = relay
+        }
+        guard let slack else { return settings }
         let apiBaseURL = slack.apiBaseURL ?? "https://slack.com/api"
         guard apiBaseURL.hasPrefix("http://") || apiBaseURL.hasPrefix("https://") else {
             throw ConfigurationError(file: file, key: "transport.slack.apiBaseURL", problem: "must start with http:// or https://")

@@ -62,7 +62,8 @@ public enum TransportSettings: Sendable {
 public struct RelaySettings: Sendable {
     public var host = "127.0.0.1"
     public var port = 8090
-    public var slack = RelayConfiguration.Slack(signingSecret: "", botToken: "")
+    public var slack: RelayConfiguration.Slack?
+    public var teams: RelayConfiguration.Teams?
 }
 
 public struct MatrixSettings: Sendable {

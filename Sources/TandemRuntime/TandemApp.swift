@@ -71,7 +71,8 @@ public enum TandemApp {
             ready = { options.onConnecting(webhook.baseURL) }
         case .relay(let settings):
             // The relay lives in the state folder: a new state is a new relay, and everything in it is for this bot.
-            var relay = RelayConfiguration(stateFolder: folder.file("relay"), botToken: UUID().uuidString, slack: settings.slack)
+            var relay = RelayConfiguration(
+                stateFolder: folder.file("relay"), botToken: UUID().uuidString, slack: settings.slack, teams: settings.teams)
             relay.host = settings.host
             relay.port = options.port ?? settings.port
             relay.botName = configuration.bot.names.first ?? "tandem"
@@ -82,7 +83,7 @@ public enum TandemApp {
             ready = {
                 let port = try await endpoint.waitUntilListening()
                 baseURL.set("http://127.0.0.1:\(port)")
-                options.onListening("http://\(settings.host):\(port)/slack/events")
+                options.onListening("http://\(settings.host):\(port)/")
             }
             transport = LazyWebhookTransport(baseURL: baseURL, token: relay.botToken, http: http)
             botUserID = ""

@@ -117,7 +117,10 @@ final class Inbox: @unchecked Sendable {
     private struct Sync: Decodable {
         struct Rooms: Decodable { var join: [String: Joined]? }
         struct Joined: Decodable { var timeline: Timeline? }
-        struct Timeline: Decodable { var events: [Event] }
+        struct Timeline: Decodable {
+            var events: [Event]
+            var limited: Bool?
+        }
         var next_batch: String
         var rooms: Rooms?
     }
@@ -166,11 +169,20 @@ final class Inbox: @unchecked Sendable {
             let query = "since=\(SynapseServer.escaped(since))&timeout=5000&filter=\(Self.filter)"
             let sync = try await server.call("GET", "/_matrix/client/v3/sync?\(query)", as: user, timeout: .seconds(20)).decode(Sync.self)
             for (room, joined) in sync.rooms?.join ?? [:] {
+                // The homeserver left events out: what this inbox says was not sent might have been. A test must
+                // read its inbox while the conversation runs, not only after it.
+                if joined.timeline?.limited == true { throw FellBehind(room: room) }
                 received += (joined.timeline?.events ?? []).map { var e = $0; e.room = room; return e }
             }
             since = sync.next_batch
         }
         return received
+    }
+
+    /// The inbox's `/sync` came back `limited`: it cannot tell what happened in `room` any more.
+    struct FellBehind: Error, CustomStringConvertible {
+        var room: String
+        var description: String { "the inbox fell behind in \(room): /sync left events out (timeline.limited)" }
     }
 
     /// Waits until `user`'s membership in `room` is `membership` (`join`, `leave`); returns whether it came.
