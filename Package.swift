@@ -88,18 +88,32 @@ let package = Package(
         .target(name: "TandemRuntimeTesting", dependencies: ["TandemRuntime"], path: "Tests/TandemRuntimeTesting"),
         // A real Synapse homeserver (from Deploy/setup.sh's .venv-synapse/) for the Matrix adapter's tests.
         .target(name: "TandemMatrixTesting", dependencies: ["TandemChat"], path: "Tests/TandemMatrixTesting"),
+        // An HTTP server on 127.0.0.1 answering with a closure (Hummingbird), for tests that need a real peer.
+        .target(
+            name: "TandemLoopbackTesting",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TandemLoopbackTesting"
+        ),
+        // A loopback fake of Slack's Web API and a sender of signed Events API requests, for the relay's tests.
+        .target(
+            name: "TandemSlackTesting", dependencies: ["COpenSSL", "TandemChat", "TandemLoopbackTesting"],
+            path: "Tests/TandemSlackTesting"),
         .testTarget(
             name: "TandemStoreTests", dependencies: ["TandemStore", "TandemCore", "TandemTesting", "TandemStoreTesting"],
             exclude: ["Fixtures"]  // read from the source tree by path, as fixtures of past schema versions
         ),
         .testTarget(
-            name: "TandemChatTests",
-            dependencies: [
-                "TandemChat", "TandemTesting",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            name: "TandemChatTests", dependencies: ["TandemChat", "TandemTesting", "TandemLoopbackTesting"]
+        ),
+        // The Slack fake and sender themselves, through real HTTP: they must be right before the relay relies on them.
+        .testTarget(
+            name: "TandemSlackFakeTests",
+            dependencies: ["TandemSlackTesting", "TandemLoopbackTesting", "TandemChat"]
         ),
         .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol", "TandemTesting"]),
         .testTarget(

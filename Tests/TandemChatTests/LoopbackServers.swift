@@ -1,8 +1,5 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import Logging
-import NIOCore
+import TandemLoopbackTesting
 import Testing
 
 #if canImport(Glibc)
@@ -24,11 +21,11 @@ struct LoopbackRequest: Sendable {
     let body: Data
     /// The client's port, to tell connections apart.
     let remotePort: Int?
-    fileprivate let headers: HTTPFields
+    fileprivate let received: LoopbackHTTPRequest
 
     /// The value of a request header, by case-insensitive name.
     func header(_ name: String) -> String? {
-        HTTPField.Name(name).flatMap { headers[$0] }
+        received.header(name)
     }
 }
 
@@ -39,7 +36,8 @@ struct LoopbackResponse: Sendable {
     var body = Data()
 }
 
-/// Runs a Hummingbird server on 127.0.0.1 with a free port while `body` runs, then stops it.
+/// Runs a Hummingbird server on 127.0.0.1 with a free port while `body` runs, then stops it
+/// (TandemLoopbackTesting's server, in this file's Foundation types).
 ///
 /// - Parameters:
 ///   - handler: Answers every request, whatever its path.
@@ -48,72 +46,15 @@ func withLoopbackServer<Result>(
     _ handler: @escaping @Sendable (LoopbackRequest) async throws -> LoopbackResponse,
     body: (_ baseURL: String) async throws -> Result
 ) async throws -> Result {
-    let (ports, portFound) = AsyncStream.makeStream(of: Int?.self)
-    let application = Application(
-        responder: LoopbackResponder(handler: handler),
-        configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            portFound.yield(channel.localAddress?.port)
-            portFound.finish()
-        },
-        logger: Logger(label: "loopback", factory: { _ in SwiftLogNoOpLogHandler() })
-    )
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            do {
-                try await application.run()
-            } catch where Task.isCancelled {
-                // Stopping the server may surface as an error: expected.
-            }
-            portFound.finish()  // a server that failed to start must not leave `body` waiting
-        }
-        // Stop the server however `body` ends; the group then waits for it.
-        defer { group.cancelAll() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() ?? nil else {
-            throw LoopbackError("server has no IPv4 address")
-        }
-        return try await body("http://127.0.0.1:\(port)")
-    }
-}
-
-/// Hands each request, body read, to the test's handler.
-private struct LoopbackResponder: HTTPResponder {
-    typealias Context = LoopbackContext
-    let handler: @Sendable (LoopbackRequest) async throws -> LoopbackResponse
-
-    func respond(to request: Request, context: LoopbackContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+    try await withLoopbackHTTPServer({ request in
         let answer = try await handler(
             LoopbackRequest(
-                method: request.method.rawValue,
-                path: request.uri.path,
-                body: Data(body.readableBytesView),
-                remotePort: context.remotePort,
-                headers: request.headers
-            )
-        )
-        var headers = HTTPFields()
-        for (name, value) in answer.headers {
-            if let name = HTTPField.Name(name) { headers[name] = value }
-        }
-        return Response(
-            status: HTTPResponse.Status(code: answer.status),
-            headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
-        )
-    }
-}
-
-/// Hummingbird's basic context plus the client's port.
-private struct LoopbackContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let remotePort: Int?
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = CoreRequestContextStorage(source: source)
-        remotePort = source.channel.remoteAddress?.port
-    }
+                method: request.method, path: request.path, body: Data(request.body), remotePort: request.remotePort,
+                received: request))
+        return LoopbackHTTPResponse(
+            status: answer.status, headers: answer.headers.map { (name: $0.key, value: $0.value) },
+            body: Array(answer.body))
+    }, body: body)
 }
 
 struct LoopbackError: Error, CustomStringConvertible {
