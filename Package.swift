@@ -141,7 +141,12 @@ let package = Package(
             dependencies: ["TandemCore", "TandemStore", "tandem"],
             exclude: ["Python"]
         ),
-        .testTarget(name: "TandemRelayTests", dependencies: ["TandemRelay", "TandemProtocol", "TandemStore", "TandemTesting"]),
+        .testTarget(
+            name: "TandemRelayTests",
+            dependencies: [
+                "TandemRelay", "TandemProtocol", "TandemStore", "TandemChat", "TandemTesting", "TandemSlackTesting", "TandemRuntimeTesting",
+                "tandem",
+            ]),
         // The Matrix transport and the whole bot against a real Synapse; needs Deploy/setup.sh's venv.
         .testTarget(
             name: "TandemMatrixTests",

@@ -83,7 +83,7 @@ public enum TandemApp {
             ready = {
                 let port = try await endpoint.waitUntilListening()
                 baseURL.set("http://127.0.0.1:\(port)")
-                options.onListening("http://\(settings.host):\(port)/")
+                options.onConnecting("http://\(settings.host):\(port)/ (the relay: Slack posts to /slack/events, Teams to /teams/webhook)")
             }
             transport = LazyWebhookTransport(baseURL: baseURL, token: relay.botToken, http: http)
             botUserID = ""

@@ -84,15 +84,18 @@ public final class SlackEventSender: Sendable {
     }
 
     /// An `app_mention` (1.5): `text` should contain `<@botUserID>`. `ts` defaults to a fresh unique value.
+    /// `eventID` defaults to a new one; a test that models Slack retrying a delivery that never got an answer
+    /// (the relay was down) sends the same event again under the same id.
     public func appMention(
-        user: String, channel: String, text: String, ts: String? = nil, threadTS: String? = nil, mode: Mode = .signed
+        user: String, channel: String, text: String, ts: String? = nil, threadTS: String? = nil, eventID: String? = nil,
+        mode: Mode = .signed
     ) async throws -> SlackDelivery {
         let ts = ts ?? makeTS()
         return try await send(
             event: .fields([
                 "type": "app_mention", "user": .string(user), "text": .string(text), "ts": .string(ts),
                 "channel": .string(channel), "event_ts": .string(ts), "thread_ts": threadTS.map(OrderedJSON.string),
-            ]), mode: mode)
+            ]), eventID: eventID, mode: mode)
     }
 
     /// A `message` in a direct message with the bot (`channel_type: "im"`, the `message.im` subscription).
@@ -201,9 +204,9 @@ public final class SlackEventSender: Sendable {
             ]), mode: mode)
     }
 
-    /// Wraps `event` in an envelope with a new, globally unique `event_id`.
-    private func send(event: OrderedJSON, mode: Mode) async throws -> SlackDelivery {
-        let eventID = "Ev0" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10)
+    /// Wraps `event` in an envelope with `eventID`, or a new, globally unique `event_id`.
+    private func send(event: OrderedJSON, eventID: String? = nil, mode: Mode) async throws -> SlackDelivery {
+        let eventID = eventID ?? "Ev0" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10)
         let body = SlackPayloads.eventCallback(
             event: event, eventID: eventID, eventTime: Int(now().timeIntervalSince1970), teamID: configuration.teamID,
             apiAppID: configuration.apiAppID, botUserID: configuration.botUserID)

@@ -1,0 +1,179 @@
+import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+import TandemChat
+import TandemRuntimeTesting
+import TandemSlackTesting
+import TandemTesting
+import Testing
+
+/// The real `tandem` binary with its embedded relay, between a signing Slack sender and a fake of Slack's Web API:
+/// signed webhooks in, the bot's replies out through `chat.postMessage`, all over loopback HTTP.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct SlackRelayEndToEndTests {
+    static let secret = "8f742231b10e8888abcd99yyyzzz85a5"
+    static let ids = ["mia": "U0MIA", "leo": "U0LEO", "sam": "U0SAM", "jonas": "U0JONAS", "priya": "U0PRIYA", "alex": "U0ALEX"]
+
+    static var fakeConfiguration: SlackWebAPIFake.Configuration {
+        var configuration = SlackWebAPIFake.Configuration()
+        configuration.memberChannels = ["C0JOINT", "C0SALES", "D0SAM"]
+        return configuration
+    }
+
+    /// Config/local.json's team with Slack ids, on the relay, talking to the fake's API.
+    static func config(apiURL: String, in folder: String) throws -> String {
+        let root = TandemProcess.packageRoot.appendingPathComponent("Config")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("local.json"))) as! [String: Any]
+        var team = config["team"] as! [String: Any]
+        team["members"] = (team["members"] as! [[String: Any]]).map { member in
+            var member = member
+            member["id"] = ids[member["id"] as! String]
+            return member
+        }
+        team["salesChannel"] = "C0SALES"
+        team["jointChannel"] = "C0JOINT"
+        config["team"] = team
+        config["transport"] = [
+            "type": "relay",
+            "slack": ["signingSecretEnv": "TANDEM_TEST_SLACK_SECRET", "botTokenEnv": "TANDEM_TEST_SLACK_TOKEN", "apiBaseURL": apiURL],
+        ]
+        config["seedCampaigns"] = root.appendingPathComponent("sample-campaigns.json").path
+        let path = folder + "/slack.json"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func start(_ config: String, state: String, token: String, log: String, waitForURL: Bool = true) async throws -> TandemProcess {
+        try await TandemProcess(
+            launching: ["run", "--config", config, "--state", state, "--port", "0", "--log-level", "warning"], stateFolder: state,
+            environment: ["TANDEM_TEST_SLACK_SECRET": secret, "TANDEM_TEST_SLACK_TOKEN": token], waitForURL: waitForURL, errorLog: log)
+    }
+
+    @Test func aSlackConversationGetsOneReplyPerCommandAndRefusesWhatSlackDidNotSign() async throws {
+        try await SlackWebAPIFake.withRunning(Self.fakeConfiguration) { slack in
+            let work = TemporaryFolder("tandem-slack")
+            defer { work.remove() }
+            let config = try Self.config(apiURL: slack.apiURL, in: work.path)
+            let bot = try await Self.start(config, state: work.file("state"), token: slack.configuration.botToken, log: work.file("bot.log"))
+            let events = SlackEventSender(relayURL: bot.baseURL, configuration: .init(signingSecret: Self.secret))
+
+            for mode in [SlackEventSender.Mode.unsigned, .stale, .mutated, .wrongSecret] {
+                let refused = try await events.appMention(user: "U0MIA", channel: "C0JOINT", text: "<@U0TANDEM> campaign spring", mode: mode)
+                #expect(refused.status == 401, "\(mode)")
+            }
+            #expect(try await events.urlVerification(challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P").echoes(
+                challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"))
+
+            let lookup = try await events.appMention(user: "U0MIA", channel: "C0JOINT", text: "<@U0TANDEM> campaign spring")
+            #expect(lookup.isAcknowledgedInTime)
+            #expect(try await events.resend(lookup).status == 200)
+            _ = try await events.botEcho(botID: "B0TANDEM", channel: "C0JOINT", text: "an echo of the bot's own post")
+            let first = try await slack.posts(count: 1)
+            #expect(first[0].channel == "C0JOINT")
+            #expect(first[0].text.contains("Spring Launch"))
+
+            _ = try await events.appMention(
+                user: "U0MIA", channel: "C0SALES",
+                text: "<@U0TANDEM> handoff \"Anna Schmidt\" to <@U0SAM> company=\"Kessler GmbH\" consent=yes campaign=spring-launch priority=hot \"asked for a demo\"")
+            _ = try await events.directMessage(user: "U0SAM", channel: "D0SAM", text: "campaign spring")
+            let command = try await events.slashCommand(text: "hilfe", user: "U0JONAS", channel: "C0JOINT", responseURL: slack.makeResponseURL())
+            #expect(command.isAcknowledgedInTime)
+            #expect(command.responseText.contains("in_channel"))
+            _ = try await events.appMention(user: "U0SAM", channel: "C0SALES", text: "<@U0TANDEM> handoff accept H-1")
+            // Sentinel: its reply is the last; anything sent twice would have been posted before it.
+            _ = try await events.appMention(user: "U0SAM", channel: "C0JOINT", text: "<@U0TANDEM> campaign zz-sentinel")
+            var posts = try await slack.posts(count: 2)
+            while !posts.contains(where: { $0.text.contains("zz-sentinel") }) { posts = try await slack.posts(count: posts.count + 1) }
+
+            let texts = posts.map(\.text)
+            #expect(posts.filter { $0.text.contains("Spring Launch") && $0.channel == "C0JOINT" }.count == 1, "\(texts)")
+            let announcement = posts.first { $0.channel == "C0SALES" && $0.text.contains("<@U0SAM>") }
+            #expect(announcement != nil, "the rep is a real Slack mention: \(texts)")
+            #expect(posts.filter { $0.channel == "D0SAM" }.count == 1)
+            #expect(posts.contains { $0.channel == "C0JOINT" && $0.text.contains("kampagne") }, "Jonas asked in German")
+            #expect(posts.contains { $0.channel == "C0SALES" && $0.text.contains("H-1") && $0.text.lowercased().contains("accept") })
+            #expect(!texts.contains { $0.contains("<!channel>") || $0.contains("<!here>") || $0.contains("**") })
+            #expect(!texts.contains { $0.contains("an echo") })
+            #expect(await bot.terminate() == 0)
+        }
+    }
+}
+
+extension SlackRelayEndToEndTests {
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// The process (relay and bot together) killed with SIGKILL at seeded points while Slack sends a stream of
+    /// mentions, each retried under its `event_id` until the relay acknowledges it, as Slack retries. Every
+    /// command is answered, and a reply is posted twice at most once per kill: only a kill between Slack's answer
+    /// to `chat.postMessage` and the relay's record of it can do that (Slack has no idempotency key).
+    @Test func killedFiveTimesMidStreamEveryCommandIsAnsweredAndNoteStoredOnce() async throws {
+        try await SlackWebAPIFake.withRunning(Self.fakeConfiguration) { slack in
+            let work = TemporaryFolder("tandem-slack")
+            defer { work.remove() }
+            let port = try Self.freePort()
+            let config = try Self.config(apiURL: slack.apiURL, in: work.path)
+            let state = work.file("state")
+            let start = { (wait: Bool) in
+                try await TandemProcess(
+                    launching: ["run", "--config", config, "--state", state, "--port", String(port), "--log-level", "warning"],
+                    stateFolder: state,
+                    environment: ["TANDEM_TEST_SLACK_SECRET": Self.secret, "TANDEM_TEST_SLACK_TOKEN": slack.configuration.botToken],
+                    waitForURL: wait, errorLog: work.file("bot.log"))
+            }
+            var bot = try await start(true)
+            let events = SlackEventSender(relayURL: "http://127.0.0.1:\(port)", configuration: .init(signingSecret: Self.secret))
+            let count = 60
+            var random = SplitMix64(seed: 20_261_203)
+            var kills = Set<Int>()
+            while kills.count < 5 { kills.insert(Int.random(in: 5..<(count - 5), using: &random)) }
+            let clock = ContinuousClock()
+            for n in 0..<count {
+                let text = n % 5 == 0 ? "<@U0TANDEM> campaign note spring-launch n-\(n)" : "<@U0TANDEM> campaign zz-\(n)"
+                let eventID = "Ev0KILL\(n)"
+                var acknowledged = false
+                // Slack's retries, on a short schedule: the relay comes back within a second.
+                for attempt in 0..<200 where !acknowledged {
+                    if attempt > 0 { try await clock.sleep(for: .milliseconds(25)) }
+                    let delivery = try? await events.appMention(user: "U0SAM", channel: "C0SALES", text: text, ts: "1700000000.\(n)", eventID: eventID)
+                    acknowledged = delivery?.status == 200
+                }
+                try #require(acknowledged, "command \(n) was never acknowledged")
+                if kills.contains(n) {
+                    await bot.kill()
+                    bot = try await start(false)
+                }
+            }
+            // Every command answered: wait for the last one's reply, then for none missing.
+            let expected = (0..<count).map { $0 % 5 == 0 ? "n-\($0)" : "zz-\($0)" }
+            var posts = try await slack.posts(count: 1)
+            while !expected.allSatisfy({ token in posts.contains { $0.text.contains(token + "*") || $0.text.contains(token + " ") || $0.text.contains(token + "\n") || $0.text.hasSuffix(token) } }) {
+                posts = try await slack.posts(count: posts.count + 1)
+            }
+            var doubled = 0
+            for token in expected {
+                let replies = posts.filter { $0.text.contains(token + "*") || $0.text.contains(token + " ") || $0.text.contains(token + "\n") || $0.text.hasSuffix(token) }.count
+                #expect(replies >= 1, "\(token) was not answered")
+                doubled += replies - 1
+            }
+            #expect(doubled <= kills.count, "\(doubled) replies posted twice")
+            #expect(await bot.terminate() == 0)
+
+            let export = try await TandemProcess.run(["state", "export", "--state", state])
+            let notes = (try? JSONSerialization.jsonObject(with: Data(export.output.utf8)) as? [String: Any])
+                .flatMap { (($0["state"] as? [String: Any])?["team"] as? [String: Any])?["campaigns"] as? [[String: Any]] }?
+                .first { $0["id"] as? String == "spring-launch" }?["salesNotes"] as? [[String: Any]]
+            #expect(notes?.compactMap { $0["text"] as? String }.sorted() == stride(from: 0, to: count, by: 5).map { "n-\($0)" }.sorted())
+        }
+    }
+}
