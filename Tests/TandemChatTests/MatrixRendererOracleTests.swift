@@ -107,15 +107,7 @@ struct MatrixRendererOracleTests {
     private static let ids = ["@sam:example.org", "@bot:example.org", "U123", "@room:example.org", "<@x>", ""]
 
     private static func inlines(_ g: inout SplitMix64, depth: Int) -> [Inline] {
-        (0..<g.next(5)).map { _ in
-            switch g.next(depth > 0 ? 5 : 4) {
-            case 0: .text(words[g.next(words.count)])
-            case 1: .code(words[g.next(words.count)])
-            case 2: .link(title: words[g.next(words.count)], url: urls[g.next(urls.count)])
-            case 3: .mention(id: ids[g.next(ids.count)], name: words[g.next(words.count)])
-            default: .bold(inlines(&g, depth: depth - 1))
-            }
-        }
+        InlineTables(words: words, urls: urls, ids: ids).inlines(&g, depth: depth)
     }
 
     static func document(_ g: inout SplitMix64) -> RichText {
