@@ -95,7 +95,7 @@ public final class WebhookTransport: ChatTransport {
     /// The reply as the texts to post: Slack's mrkdwn for a Slack channel, else one Markdown text.
     static func render(_ body: RichText, format: Channel.Format?) -> [String] {
         switch format {
-        case .slack?: [MarkdownRenderer.render(body)]  // TEMP until SlackRenderer merges
+        case .slack?: SlackRenderer().render(body)
         default: [MarkdownRenderer.render(body)]
         }
     }
