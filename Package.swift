@@ -145,7 +145,7 @@ let package = Package(
             name: "TandemRelayTests",
             dependencies: [
                 "TandemRelay", "TandemProtocol", "TandemStore", "TandemChat", "TandemTesting", "TandemSlackTesting", "TandemRuntimeTesting",
-                "tandem",
+                "TandemLoopbackTesting", "tandem",
             ]),
         // The Matrix transport and the whole bot against a real Synapse; needs Deploy/setup.sh's venv.
         .testTarget(
