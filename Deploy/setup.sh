@@ -17,7 +17,7 @@ install_debian() {
   apt-get install -y -qq "${need[@]}" >/dev/null
 }
 
-install_debian libcurl4-openssl-dev pkg-config tzdata
+install_debian libcurl4-openssl-dev libssl-dev pkg-config tzdata
 command -v swift >/dev/null || { echo "setup: Swift 6.1 or newer is required (https://swift.org/install)" >&2; exit 1; }
 
 # Python venvs for the tests, each from pinned versions. A venv is rebuilt only when its pins change or it stopped
