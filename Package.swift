@@ -128,7 +128,7 @@ let package = Package(
             name: "TandemRuntimeTests",
             dependencies: [
                 "TandemRuntime", "TandemLocal", "TandemChat", "TandemProtocol", "TandemStore", "TandemCore", "TandemTesting",
-                "TandemStoreTesting", "TandemRuntimeTesting",
+                "TandemStoreTesting", "TandemRuntimeTesting", "TandemRelay",
                 "tandem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

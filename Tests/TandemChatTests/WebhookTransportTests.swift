@@ -49,8 +49,34 @@ struct WebhookTransportTests {
         let id = try await transport.send(
             OutgoingChatMessage(channel: "sales", body: RichText([.paragraph([.bold([.text("Hi")])])]), idempotencyKey: "reply:7:0"))
         #expect(id == "9")
-        let body = try JSONSerialization.jsonObject(with: try #require(http.sent.first?.body)) as? [String: String]
+        // The channel was unknown: the transport asked for its format first (an endpoint that cannot say is Markdown).
+        #expect(http.sent.map(\.method) == ["GET", "POST"])
+        let body = try JSONSerialization.jsonObject(with: try #require(http.sent.last?.body)) as? [String: String]
         #expect(body == ["channel": "sales", "text": "**Hi**", "idempotency_key": "reply:7:0"])
+    }
+
+    /// A channel the endpoint marks `slack` gets Slack's mrkdwn, and a reply too long for one Slack message goes as
+    /// parts with their own keys.
+    @Test func aSlackChannelGetsMrkdwnInParts() async throws {
+        let http = StubHTTPClient { request in
+            request.url.hasSuffix("/channels")
+                ? Self.response(200, #"{"channels": [{"id": "C1", "kind": "channel", "format": "slack"}]}"#)
+                : Self.response(200, #"{"id": "9"}"#)
+        }
+        let transport = WebhookTransport(configuration: .init(baseURL: "http://x", token: "t"), http: http)
+        let long = (0..<900).map { "line \($0) <b> & @channel" }.joined(separator: "\n")
+        _ = try await transport.send(
+            OutgoingChatMessage(
+                channel: "C1", body: RichText([.paragraph([.bold([.text("Hi")]), .text(" "), .mention(id: "U0SAM", name: "Sam")]), .paragraph([.text(long)])]),
+                idempotencyKey: "reply:7:0"))
+        let posts = http.sent.filter { $0.method == "POST" }.compactMap { $0.body }.compactMap {
+            try? JSONSerialization.jsonObject(with: $0) as? [String: String]
+        }
+        #expect(posts.count > 1)
+        #expect(posts.map { $0["idempotency_key"] } == (0..<posts.count).map { $0 == 0 ? "reply:7:0" : "reply:7:0.\($0)" })
+        #expect(posts.first?["text"]?.hasPrefix("*Hi* <@U0SAM>") == true)
+        #expect(posts.allSatisfy { ($0["text"]?.count ?? .max) <= SlackRenderer.defaultPartLimit })
+        #expect(!posts.contains { $0["text"]?.contains("<b>") == true || $0["text"]?.contains("@channel") == true })
     }
 
     @Test(arguments: [

@@ -6,6 +6,7 @@ import TandemChat
 import TandemCore
 import TandemRuntime
 import TandemStore
+import TandemRelay
 
 final class ConfigurationTests {
     /// Each test's config files, removed after it.
@@ -256,5 +257,37 @@ final class ConfigurationTests {
             case .password(let user, _, let device) = login.credentials
         else { Issue.record("not a password login"); return }
         #expect(user == "tandem" && device == MatrixSettings.defaultDeviceID)
+    }
+    @Test(arguments: [
+        Broken(json: #"{"transport": {"type": "relay"}, "team": {"members": []}}"#,
+               key: "transport.slack", says: "needs a chat to relay"),
+        Broken(json: #"{"transport": {"type": "relay", "slack": {"signingSecretEnv": "TANDEM_TEST_UNSET_SECRET", "botTokenEnv": "PATH"}}, "team": {"members": []}}"#,
+               key: "transport.slack.signingSecretEnv", says: "TANDEM_TEST_UNSET_SECRET is not set"),
+        Broken(json: #"{"transport": {"type": "relay", "slack": {"signingSecretEnv": "PATH", "botTokenEnv": "PATH", "apiBaseURL": "slack.com"}}, "team": {"members": []}}"#,
+               key: "transport.slack.apiBaseURL", says: "must start with http"),
+        Broken(json: #"{"transport": {"type": "relay", "slack": {"signingSecretEnv": "PATH", "botTokenEnv": "PATH"}}, "team": {"members": [{"id": "sam", "name": "Sam"}]}}"#,
+               key: "team.members[0].id", says: "'sam' is not a Slack user id"),
+        Broken(json: #"{"transport": {"type": "relay", "slack": {"signingSecretEnv": "PATH", "botTokenEnv": "PATH"}}, "team": {"salesChannel": "sales", "members": []}}"#,
+               key: "team.salesChannel", says: "not a Slack channel id"),
+        Broken(json: #"{"transport": {"type": "relay", "slack": {"signingSecretEnv": "PATH", "botTokenEnv": "PATH", "signingSecret": "x"}}, "team": {"members": []}}"#,
+               key: "transport.slack.signingSecret", says: "unknown key"),
+        Broken(json: #"{"transport": {"type": "relay", "teams": {"securityTokenEnv": "HOME", "replyWaitSeconds": 4}}, "team": {"members": []}}"#,
+               key: "transport.teams.securityTokenEnv", says: "not base64"),
+    ])
+    func aBrokenRelayConfigNamesTheKey(_ broken: Broken) throws {
+        try aBrokenConfigNamesTheFileAndTheKey(broken)
+    }
+
+    @Test func aRelayConfigReadsItsSecretsFromFiles() throws {
+        let secret = "s3cret-\(UUID().uuidString)"
+        let secretPath = try write(secret + "\n")
+        let tokenPath = try write("xoxb-1-2-3\n")
+        let path = try write(
+            #"{"transport": {"type": "relay", "port": 9000, "slack": {"signingSecretFile": "\#(secretPath)", "botTokenFile": "\#(tokenPath)", "appID": "A1"}}, "team": {"members": [{"id": "U012AB3CD", "name": "Sam"}]}}"#)
+        guard case .relay(let relay) = try Configuration.load(from: path).transport else { Issue.record("not a relay"); return }
+        #expect(relay.port == 9000 && relay.host == "127.0.0.1")
+        #expect(relay.slack?.signingSecret == secret && relay.slack?.botToken == "xoxb-1-2-3" && relay.slack?.appID == "A1")
+        #expect(relay.slack?.apiBaseURL == "https://slack.com/api")
+        #expect(relay.teams == nil)
     }
 }
