@@ -53,18 +53,6 @@ struct MatrixRateLimitTests {
     /// ``MatrixTeam/make(on:)``'s team, but the people are exempt from `rc_message` (through an admin), so the
     /// tight limit meets the bot only: their rooms, invitations and commands go through at any pace.
     static func team(on server: SynapseServer) async throws -> MatrixTeam {
-        let admin = try await server.registerUser("admin", admin: true)
-        let bot = try await server.registerUser("tandem")
-        let mia = try await server.registerUser("mia")
-        let sam = try await server.registerUser("sam")
-        let jonas = try await server.registerUser("jonas")
-        for person in [mia, sam, jonas] { try await server.exemptFromRateLimits(person, by: admin) }
-        var rooms: [String] = []
-        for _ in 0..<2 {
-            let room = try await server.createRoom(by: mia, inviting: [sam, jonas, bot])
-            for user in [sam, jonas, bot] { try await server.join(user, roomID: room) }
-            rooms.append(room)
-        }
-        return MatrixTeam(server: server, bot: bot, mia: mia, sam: sam, jonas: jonas, joint: rooms[0], sales: rooms[1])
+        try await MatrixTeam.make(on: server, exemptedBy: try await server.registerUser("admin", admin: true))
     }
 }

@@ -24,11 +24,16 @@ struct MatrixTeam: Sendable {
     let sales: String
 
     /// Registers everyone and makes the rooms; the bot joins them itself (invites are tested on their own).
-    static func make(on server: SynapseServer) async throws -> MatrixTeam {
+    /// - Parameter exemptedBy: an admin who lifts the rate limits of the three people (not the bot's), for a test
+    ///   of a rate-limited bot whose people must not be slowed down themselves.
+    static func make(on server: SynapseServer, exemptedBy admin: User? = nil) async throws -> MatrixTeam {
         let bot = try await server.registerUser("tandem")
         let mia = try await server.registerUser("mia")
         let sam = try await server.registerUser("sam")
         let jonas = try await server.registerUser("jonas")
+        if let admin {
+            for person in [mia, sam, jonas] { try await server.exemptFromRateLimits(person, by: admin) }
+        }
         var rooms: [String] = []
         for _ in 0..<2 {
             let room = try await server.createRoom(by: mia, inviting: [sam, jonas, bot])

@@ -12,10 +12,16 @@ struct RelayJournalTests {
         Update(id: "slack:C1:\(n).0", channel: "C1", user: User(id: "U1", name: "U1"), text: "@tandem help \(n)", timestamp: nil)
     }
 
-    @Test func updatesAndDeliveriesComeBackAfterARestart() async throws {
+    /// A new, empty folder for one test's journal.
+    static func folder() throws -> TemporaryFolder {
         let folder = TemporaryFolder("tandem-relay")
-        defer { folder.remove() }
         try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func updatesAndDeliveriesComeBackAfterARestart() async throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
         let journal = RelayJournal(path: folder.file("relay.jsonl"))
         let feed = UpdateFeed()
         for n in 1...3 { try await journal.record(key: "slack:Ev\(n)", update: Self.update(n), into: feed) }
@@ -34,9 +40,8 @@ struct RelayJournalTests {
     }
 
     @Test func aLineCutOffByACrashIsRemovedWithAWarning() async throws {
-        let folder = TemporaryFolder("tandem-relay")
+        let folder = try Self.folder()
         defer { folder.remove() }
-        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         let path = folder.file("relay.jsonl")
         let journal = RelayJournal(path: path)
         try await journal.record(key: "slack:Ev1", update: Self.update(1), into: UpdateFeed())
@@ -50,9 +55,8 @@ struct RelayJournalTests {
     }
 
     @Test func aCorruptLineStopsTheRelayNamingFileAndLineAndTheFileIsLeftAlone() async throws {
-        let folder = TemporaryFolder("tandem-relay")
+        let folder = try Self.folder()
         defer { folder.remove() }
-        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         let path = folder.file("relay.jsonl")
         let journal = RelayJournal(path: path)
         try await journal.record(key: "slack:Ev1", update: Self.update(1), into: UpdateFeed())
@@ -69,9 +73,8 @@ struct RelayJournalTests {
     }
 
     @Test func aWaitingPollWakesWhenAnUpdateIsQueuedAndAKeyIsQueuedOnce() async throws {
-        let folder = TemporaryFolder("tandem-relay")
+        let folder = try Self.folder()
         defer { folder.remove() }
-        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         let journal = RelayJournal(path: folder.file("relay.jsonl"))
         let feed = UpdateFeed()
         let start = feed.page(after: nil, limit: 10)
