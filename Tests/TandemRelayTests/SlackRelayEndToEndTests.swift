@@ -185,3 +185,55 @@ extension SlackRelayEndToEndTests {
         }
     }
 }
+
+extension SlackRelayEndToEndTests {
+    /// Seeded random requests on every path of the relay: headers that look like signatures, bodies that look like
+    /// events, wrong methods and sizes. None is taken as Slack's or Teams', the process survives all of them, and
+    /// the bot answers nothing but the one real event sent afterwards.
+    @Test func fuzzedRequestsNeverQueueAnythingAndNeverStopTheRelay() async throws {
+        try await SlackWebAPIFake.withRunning(Self.fakeConfiguration) { slack in
+            let work = TemporaryFolder("tandem-slack")
+            defer { work.remove() }
+            let config = try Self.config(apiURL: slack.apiURL, in: work.path)
+            let bot = try await Self.start(config, state: work.file("state"), token: slack.configuration.botToken, log: work.file("bot.log"))
+            let http = CurlHTTPClient()
+            defer { http.shutdown() }
+            var random = SplitMix64(seed: 4_711)
+            let paths = ["/slack/events", "/slack/commands", "/teams/webhook", "/updates", "/messages", "/channels", "/", "/slack/events/x"]
+            let now = String(Int(Date().timeIntervalSince1970))
+            let real = #"{"type":"event_callback","event_id":"Ev0FUZZ","event":{"type":"app_mention","user":"U0MIA","text":"<@U0TANDEM> help","ts":"1.1","channel":"C0JOINT"}}"#
+            var accepted: [String] = []
+            for n in 0..<400 {
+                let path = paths[random.next(paths.count)]
+                var body = Array(real.utf8)
+                switch random.next(4) {
+                case 0: body = (0..<random.next(3000)).map { _ in UInt8(truncatingIfNeeded: random.next(256)) }
+                case 1: body[random.next(body.count)] ^= UInt8(1 + random.next(255))
+                case 2: body = Array(body.prefix(random.next(body.count)))
+                default: break
+                }
+                var headers = [HTTPField("Content-Type", random.next(2) == 0 ? "application/json" : "application/x-www-form-urlencoded")]
+                let timestamp = [now, "0", "-1", "99999999999999999999", "abc", ""][random.next(6)]
+                if random.next(4) != 0 { headers.append(HTTPField("X-Slack-Request-Timestamp", timestamp)) }
+                let signatures = [
+                    "v0=" + String(repeating: "0", count: 64), "v0=", "v1=abc", "", "v0=" + String(repeating: "g", count: 64),
+                    "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+                ]
+                if random.next(4) != 0 { headers.append(HTTPField("X-Slack-Signature", signatures[random.next(signatures.count)])) }
+                if random.next(3) == 0 { headers.append(HTTPField("Authorization", ["HMAC AAAA", "HMAC ", "Bearer x", "HMAC 03TCao0i55H1eVKUusZOTZRjtvYTs+mO41mPL+R1e1U="][random.next(4)])) }
+                let method = ["POST", "POST", "POST", "GET", "PUT"][random.next(5)]
+                let response = try await http.send(
+                    HTTPClientRequest(method: method, url: bot.baseURL + path, headers: headers, body: method == "GET" ? nil : Data(body), timeout: .seconds(10)))
+                if (200..<300).contains(response.status) { accepted.append("\(n) \(method) \(path) \(response.status)") }
+            }
+            #expect(accepted.isEmpty, "taken without a valid signature or token: \(accepted)")
+
+            // Still up, and only the real event is answered.
+            let events = SlackEventSender(relayURL: bot.baseURL, configuration: .init(signingSecret: Self.secret))
+            _ = try await events.appMention(user: "U0MIA", channel: "C0JOINT", text: "<@U0TANDEM> campaign zz-after-fuzz")
+            let posts = try await slack.posts(count: 1)
+            #expect(posts.count == 1 && posts[0].text.contains("zz-after-fuzz"), "\(posts.map(\.text))")
+            #expect(await bot.terminate() == 0)
+        }
+    }
+}
