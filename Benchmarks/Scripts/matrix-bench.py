@@ -375,23 +375,26 @@ def phase_sync_latency(a, b, room_id, n):
     a, b = a.clone(), b.clone()
     since = b.current_batch([room_id])
     a.send(room_id, {"msgtype": "m.text", "body": "warm-up"})
-    times = []
+    times, puts = [], []
     for i in range(n + 3):
         b.start("GET", b.sync_path(since, 30000, [room_id]))
         settle()
         body = f"latency {i} {secrets.token_hex(4)}"
         t0 = time.perf_counter()
         a.send(room_id, {"msgtype": "m.text", "body": body})
+        t1 = time.perf_counter()
         _, since = wait_for_event(b, since, room_id, lambda e: e.get("content", {}).get("body") == body)
         if i >= 3:  # three warm-up rounds
             times.append(time.perf_counter() - t0)
+            puts.append(t1 - t0)
     a.close(), b.close()
-    return quantiles_ms(times)
+    return {**quantiles_ms(times), "put": quantiles_ms(puts)}
 
 
-def phase_ceiling(senders, b, room_id, duration, synapse_pid):
+def phase_ceiling(senders, b, rooms, duration, synapse_pid):
+    """`senders` send round-robin into `rooms` (sender i into room i mod len(rooms)); b is in every room."""
     b = b.clone()
-    since = b.current_batch([room_id])
+    since = b.current_batch(rooms)
     marker = "ceiling-" + secrets.token_hex(4)
     state = {"stop": False, "received": 0, "last": None, "limited": 0, "accepted": 0, "errors": 0}
     lock = threading.Lock()
@@ -400,7 +403,7 @@ def phase_ceiling(senders, b, room_id, duration, synapse_pid):
     def receiver():
         nonlocal since
         while True:
-            sync = b.call("GET", b.sync_path(since, 2000, [room_id]))
+            sync = b.call("GET", b.sync_path(since, 2000, rooms))
             since = sync["next_batch"]
             now = time.perf_counter()
             for rid, event, limited in timeline_events(sync):
@@ -413,7 +416,7 @@ def phase_ceiling(senders, b, room_id, duration, synapse_pid):
             if total is not None and (state["received"] >= total or now > state["drain_deadline"]):
                 return
 
-    def sender(client):
+    def sender(client, room_id):
         client = client.clone()
         i = 0
         while not state["stop"]:
@@ -432,7 +435,8 @@ def phase_ceiling(senders, b, room_id, duration, synapse_pid):
     settle()
     cpu0 = cpu_seconds(synapse_pid)
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=sender, args=(s,), daemon=True) for s in senders]
+    threads = [threading.Thread(target=sender, args=(s, rooms[i % len(rooms)]), daemon=True)
+               for i, s in enumerate(senders)]
     for t in threads:
         t.start()
     time.sleep(duration)
@@ -447,7 +451,7 @@ def phase_ceiling(senders, b, room_id, duration, synapse_pid):
     b.close()
     last = state["last"] or t_sent
     return {
-        "senders": len(senders), "duration_s": duration, "accepted": state["accepted"], "errors": state["errors"],
+        "senders": len(senders), "rooms": len(rooms), "duration_s": duration, "accepted": state["accepted"], "errors": state["errors"],
         "delivered": state["received"], "limited_syncs": state["limited"],
         "accepted_per_s": state["accepted"] / (t_sent - t0),
         "delivered_per_s": state["received"] / (last - t0),
@@ -474,26 +478,26 @@ class BotUnderTest:
 
 
 def wait_until_answering(bot, member, room_id, timeout):
-    """A fresh bot ignores what came before its first /sync: `!help`-style pings, once a second, until one is
-    answered."""
-    c = member.clone()
+    """A fresh bot ignores what came before its first /sync: a lookup, re-sent once a second, until one is answered;
+    then until every one sent is answered (or 10 s pass), so no late reply to a ping reaches the measurements."""
+    c, pinger = member.clone(), member.clone()
     since = c.current_batch([room_id])
     deadline = time.time() + timeout
-    next_ping = 0
+    next_ping, pings, replies, answered_at = 0, 0, 0, None
     while time.time() < deadline:
-        if time.time() >= next_ping:
-            c2 = member.clone()
-            c2.send(room_id, {"msgtype": "m.text", "body": bot.command("spring")})
-            c2.close()
+        if answered_at is None and time.time() >= next_ping:
+            pinger.send(room_id, {"msgtype": "m.text", "body": bot.command("spring")})
+            pings += 1
             next_ping = time.time() + 1
         sync = c.call("GET", c.sync_path(since, 1000, [room_id]))
         since = sync["next_batch"]
-        for rid, event, _ in timeline_events(sync):
-            if bot.is_reply(event):
-                c.close()
-                return True
-    c.close()
-    return False
+        replies += sum(1 for rid, event, _ in timeline_events(sync) if bot.is_reply(event))
+        if replies and answered_at is None:
+            answered_at = time.time()
+        if answered_at is not None and (replies >= pings or time.time() > answered_at + 10):
+            break
+    c.close(), pinger.close()
+    return answered_at is not None
 
 
 def phase_bot_latency(bot, member, room_id, n):
@@ -507,7 +511,8 @@ def phase_bot_latency(bot, member, room_id, n):
         settle()
         t0 = time.perf_counter()
         event_id = sender.send(room_id, {"msgtype": "m.text", "body": bot.command(query)})
-        reply, since = wait_for_event(syncer, since, room_id, bot.is_reply)
+        reply, since = wait_for_event(syncer, since, room_id,
+                                      lambda e: bot.is_reply(e) and in_reply_to(e) in (None, event_id))
         elapsed = time.perf_counter() - t0
         body = reply.get("content", {}).get("body", "")
         if expect not in body or (in_reply_to(reply) not in (None, event_id)):
@@ -694,7 +699,7 @@ def print_table(r):
     print("|---|---|---|---|---|---|")
     if s:
         print(f"| Synapse send → /sync (ms) | {fmt(s['p50'])} | {fmt(s['p90'])} | {fmt(s['p99'])} | {s['n']} | "
-              f"max {fmt(s['max'])} |")
+              f"max {fmt(s['max'])}; the PUT alone p50 {fmt(s['put']['p50'])}, p99 {fmt(s['put']['p99'])} |")
     for key, label in (("tandem", "Tandem"), ("echo", "echo bot (Python)")):
         b = r.get(key)
         if not b or "latency" not in b:
@@ -711,7 +716,7 @@ def print_table(r):
     print("|---|---|---|")
     if c:
         print(f"| Synapse ceiling, delivered to one /sync (messages/s) | {fmt(c['delivered_per_s'])} | "
-              f"{c['senders']} senders × {c['duration_s']} s; accepted {fmt(c['accepted_per_s'])}/s; "
+              f"{c['senders']} senders in {c['rooms']} room(s) × {c['duration_s']} s; accepted {fmt(c['accepted_per_s'])}/s; "
               f"{c['delivered']}/{c['accepted']} delivered; {fmt(c['synapse_cpu_ms_per_message'])} ms Synapse CPU "
               f"per message; {c['errors']} errors |")
     for key, label in (("tandem", "Tandem"), ("echo", "echo bot (Python)")):
@@ -741,6 +746,8 @@ def main():
     parser.add_argument("--n", type=int, default=200, help="messages / commands of each latency phase (200)")
     parser.add_argument("--duration", type=float, default=10, help="seconds of each throughput phase (10)")
     parser.add_argument("--senders", type=int, default=4, help="sender threads of the ceiling phase (4)")
+    parser.add_argument("--ceiling-rooms", type=int, default=1,
+                        help="rooms the ceiling's senders spread over (1)")
     parser.add_argument("--window", type=int, default=12,
                         help="lanes (commands outstanding) of the sustained phase (12: 6 members × 2 rooms)")
     parser.add_argument("--quick", action="store_true", help="N=30, D=3: a smoke check")
@@ -790,12 +797,14 @@ def main():
         a, b = members[0], members[1]
         senders = [members[(2 + i) % len(members)] for i in range(args.senders)]
         bench_room = synapse.create_room(a, members, "synapse-bench")
+        ceiling_rooms = [bench_room] + [synapse.create_room(a, members, f"synapse-bench-{i}")
+                                        for i in range(1, args.ceiling_rooms)]
 
         log(f"phase 1: Synapse send → /sync latency, {args.n} messages")
         results["sync_latency"] = phase_sync_latency(a, b, bench_room, args.n)
         log(f"  p50 {results['sync_latency']['p50']:.1f} ms")
         log(f"phase 2: Synapse ceiling, {args.senders} senders × {args.duration} s")
-        results["ceiling"] = phase_ceiling(senders, b, bench_room, args.duration, synapse.proc.pid)
+        results["ceiling"] = phase_ceiling(senders, b, ceiling_rooms, args.duration, synapse.proc.pid)
         log(f"  {results['ceiling']['delivered_per_s']:.1f} messages/s delivered")
         sync_p = results["sync_latency"]
         ceiling = results["ceiling"]["delivered_per_s"]
