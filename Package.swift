@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "TandemStore", dependencies: ["TandemCore"]),
         // The webhook chat protocol v1: its payloads and their documentation, shared by client and server.
         .target(name: "TandemProtocol"),
-        .target(name: "TandemChat", dependencies: ["CCurl", "TandemCore", "TandemProtocol"]),
+        .target(
+            name: "TandemChat",
+            dependencies: ["CCurl", "TandemCore", "TandemProtocol", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TandemLocal",
             dependencies: [
@@ -66,6 +68,8 @@ let package = Package(
         .target(name: "TandemTesting", path: "Tests/TandemTesting"),
         // The store's test double (FaultyFileSystem), for the tests that make the disk fail.
         .target(name: "TandemStoreTesting", dependencies: ["TandemStore"], path: "Tests/TandemStoreTesting"),
+        // A wall clock tests move by hand (ManualClock), for the scheduler's tests here and on Matrix.
+        .target(name: "TandemRuntimeTesting", dependencies: ["TandemRuntime"], path: "Tests/TandemRuntimeTesting"),
         // A real Synapse homeserver (from Deploy/setup.sh's .venv-synapse/) for the Matrix adapter's tests.
         .target(name: "TandemMatrixTesting", dependencies: ["TandemChat"], path: "Tests/TandemMatrixTesting"),
         .testTarget(
@@ -94,7 +98,7 @@ let package = Package(
             name: "TandemRuntimeTests",
             dependencies: [
                 "TandemRuntime", "TandemLocal", "TandemChat", "TandemProtocol", "TandemStore", "TandemCore", "TandemTesting",
-                "TandemStoreTesting",
+                "TandemStoreTesting", "TandemRuntimeTesting",
                 "tandem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -107,8 +111,16 @@ let package = Package(
             dependencies: ["TandemCore", "TandemStore", "tandem"],
             exclude: ["Python"]
         ),
-        // The Synapse harness proved over real HTTP; needs Deploy/setup.sh's venv.
-        .testTarget(name: "TandemMatrixTests", dependencies: ["TandemMatrixTesting"], exclude: ["Synapse"]),
+        // The Matrix transport and the whole bot against a real Synapse; needs Deploy/setup.sh's venv.
+        .testTarget(
+            name: "TandemMatrixTests",
+            dependencies: [
+                "TandemMatrixTesting", "TandemRuntimeTesting", "TandemRuntime", "TandemChat", "TandemCore", "TandemStore",
+                "TandemTesting", "tandem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            exclude: ["Synapse"]),
     ]
 )
 

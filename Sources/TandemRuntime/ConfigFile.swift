@@ -1,4 +1,5 @@
 import Foundation
+import TandemChat
 import TandemCore
 import TandemStore
 
@@ -19,6 +20,7 @@ struct ConfigFile: Decodable {
         var transport = try self.transport.settings(file: path)
         let policies = self.policies ?? PoliciesFile()
         var team = try self.team.team(file: path)
+        if case .matrix = transport { try Self.checkMatrixIDs(team, file: path) }
         team.serviceLevels = try policies.serviceLevels(file: path)
         team.rejectReasons = try policies.rejectReasons(file: path)
         if case .local(var local) = transport {
@@ -35,6 +37,23 @@ struct ConfigFile: Decodable {
             transport: transport, bot: bot, team: team,
             seedCampaigns: seedCampaigns.map { $0.hasPrefix("/") ? $0 : (folder as NSString).appendingPathComponent($0) },
             notices: try policies.notices(file: path), store: try (state ?? StateFile()).configuration(file: path), file: path)
+    }
+}
+
+extension ConfigFile {
+    /// On Matrix, members are user ids (`@sam:example.org`) and the team's channels are room ids (`!…`): a
+    /// local id like `sam` would never match a sender, and a reminder to `sales` would never arrive.
+    static func checkMatrixIDs(_ team: Team, file: String) throws {
+        for (i, member) in team.members.enumerated() where !MatrixID.isUserID(member.id) {
+            throw ConfigurationError(
+                file: file, key: "team.members[\(i)].id", problem: "'\(member.id)' is not a Matrix user id (e.g. @sam:example.org)")
+        }
+        for (key, room) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {
+            if let room, !room.hasPrefix("!") {
+                throw ConfigurationError(
+                    file: file, key: key, problem: "'\(room)' is not a Matrix room id (it starts with !; Element shows it in Settings → Advanced)")
+            }
+        }
     }
 }
 
@@ -66,6 +85,13 @@ struct TransportFile: Decodable {
     var baseURL: String?
     var tokenEnv: String?
     var tokenFile: String?
+    // matrix (and tokenEnv, tokenFile)
+    var homeserver: String?
+    var user: String?
+    var passwordEnv: String?
+    var passwordFile: String?
+    var deviceID: String?
+    var allowInvitesFrom: [String]?
 
     func settings(file: String) throws -> TransportSettings {
         switch type {
@@ -94,23 +120,65 @@ struct TransportFile: Decodable {
                 throw ConfigurationError(file: file, key: "transport.baseURL", problem: "must start with http:// or https://")
             }
             return .webhook(WebhookSettings(baseURL: baseURL, token: try token(file: file)))
+        case "matrix":
+            return .matrix(try matrix(file: file))
         case let other:
-            throw ConfigurationError(file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook)")
+            throw ConfigurationError(
+                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix)")
         }
+    }
+
+    private func matrix(file: String) throws -> MatrixSettings {
+        guard let homeserver else { throw ConfigurationError(file: file, key: "transport.homeserver", problem: "is missing") }
+        guard homeserver.hasPrefix("http://") || homeserver.hasPrefix("https://") else {
+            throw ConfigurationError(file: file, key: "transport.homeserver", problem: "must start with http:// or https://")
+        }
+        for (i, entry) in (allowInvitesFrom ?? []).enumerated() {
+            let valid = entry.hasPrefix("@") ? MatrixID.isUserID(entry) : entry.hasPrefix("!") ? entry.count > 1 : !entry.isEmpty && !entry.contains(where: \.isWhitespace)
+            if !valid {
+                throw ConfigurationError(
+                    file: file, key: "transport.allowInvitesFrom[\(i)]",
+                    problem: "'\(entry)' is not a user id (@name:server), a room id (!id) or a server name (example.org)")
+            }
+        }
+        let credentials: MatrixTransport.Credentials
+        if let user {
+            if tokenEnv != nil || tokenFile != nil {
+                throw ConfigurationError(
+                    file: file, key: "transport.user", problem: "give either user and password or an access token (tokenEnv/tokenFile), not both")
+            }
+            let password = try secret(file: file, fileKey: "passwordFile", path: passwordFile, envKey: "passwordEnv", env: passwordEnv ?? "TANDEM_PASSWORD")
+            credentials = .password(user: user, password: password, deviceID: deviceID ?? MatrixSettings.defaultDeviceID)
+        } else {
+            if passwordEnv != nil || passwordFile != nil {
+                throw ConfigurationError(file: file, key: "transport.user", problem: "is missing: a password needs the user it belongs to")
+            }
+            credentials = .accessToken(try token(file: file))
+        }
+        return MatrixSettings(homeserver: homeserver, credentials: credentials, invites: MatrixInvitePolicy(entries: allowInvitesFrom ?? []))
     }
 
     /// The bot's token comes from a file or an environment variable, never from the config file itself, and is
     /// never part of an error.
     private func token(file: String) throws -> String {
-        if let tokenFile {
-            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                throw ConfigurationError(file: file, key: "transport.tokenFile", problem: "cannot read \(tokenFile)")
+        try secret(file: file, fileKey: "tokenFile", path: tokenFile, envKey: "tokenEnv", env: tokenEnv ?? "TANDEM_TOKEN")
+    }
+
+    /// A secret from the file at `path` if given, else from the environment variable `env`; errors name the key
+    /// and the file or variable, never the value.
+    private func secret(file: String, fileKey: String, path: String?, envKey: String, env: String) throws -> String {
+        if let path {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError(file: file, key: "transport." + fileKey, problem: "cannot read \(path)")
             }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else {
+                throw ConfigurationError(file: file, key: "transport." + fileKey, problem: "\(path) is empty")
+            }
+            return value
         }
-        let name = tokenEnv ?? "TANDEM_TOKEN"
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw ConfigurationError(file: file, key: "transport.tokenEnv", problem: "the environment variable \(name) is not set")
+        guard let value = ProcessInfo.processInfo.environment[env], !value.isEmpty else {
+            throw ConfigurationError(file: file, key: "transport." + envKey, problem: "the environment variable \(env) is not set")
         }
         return value
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemChat
 import TandemCore
 import TandemLocal
 import TandemProtocol
@@ -51,6 +52,18 @@ public enum TransportSettings: Sendable {
     case local(LocalSettings)
     /// A remote endpoint speaking the webhook chat protocol v1.
     case webhook(WebhookSettings)
+    /// A Matrix homeserver, through the client-server API.
+    case matrix(MatrixSettings)
+}
+
+public struct MatrixSettings: Sendable {
+    /// Password logins use this device unless the config names another: one device across restarts.
+    public static let defaultDeviceID = "TANDEM"
+
+    public var homeserver: String
+    /// Read from the environment or a file named in the config; never from the config itself.
+    public var credentials: MatrixTransport.Credentials
+    public var invites: MatrixInvitePolicy
 }
 
 public struct LocalSettings: Sendable {

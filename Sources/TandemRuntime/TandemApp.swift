@@ -68,6 +68,30 @@ public enum TandemApp {
             transport = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
             botUserID = ""
             ready = { options.onConnecting(webhook.baseURL) }
+        case .matrix(let matrix):
+            let client = MatrixTransport(
+                configuration: .init(homeserver: matrix.homeserver, credentials: matrix.credentials, invites: matrix.invites),
+                http: http, logger: logger)
+            transport = client
+            // The transport knows its own id (from whoami) and never returns its own messages.
+            botUserID = ""
+            ready = {
+                // A homeserver that is down at start is waited for, like one that goes down later.
+                var backoff = Backoff()
+                var session: MatrixTransport.Session
+                while true {
+                    do {
+                        session = try await client.connect()
+                        break
+                    } catch let error as TransportError where error.isRetryable {
+                        let delay = backoff.next()
+                        logger.warning("cannot log in to Matrix yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                        try await Task.sleep(for: delay)
+                    }
+                }
+                logger.info("connected to Matrix", metadata: ["homeserver": "\(matrix.homeserver)", "user": "\(session.userID)"])
+                options.onConnecting(matrix.homeserver)
+            }
         }
         let bot = BotService(
             .init(

@@ -5,6 +5,7 @@ import Testing
 import TandemChat
 import TandemCore
 import TandemRuntime
+import TandemRuntimeTesting
 import TandemStore
 import TandemTesting
 

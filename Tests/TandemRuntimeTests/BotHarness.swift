@@ -5,6 +5,7 @@ import Synchronization
 import TandemChat
 import TandemCore
 import TandemRuntime
+import TandemRuntimeTesting
 import TandemStore
 
 /// The real bot service in process, over a recording transport, a manual clock and a real journal.

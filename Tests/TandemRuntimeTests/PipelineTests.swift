@@ -4,6 +4,7 @@ import Testing
 import TandemChat
 import TandemCore
 @testable import TandemRuntime
+import TandemRuntimeTesting
 import TandemStore
 import TandemStoreTesting
 import TandemTesting

@@ -6,6 +6,7 @@ import Testing
 import TandemChat
 import TandemCore
 import TandemRuntime
+import TandemRuntimeTesting
 import TandemStore
 
 @Suite(.timeLimit(.minutes(1)))

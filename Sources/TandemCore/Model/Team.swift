@@ -35,8 +35,10 @@ public struct Team: Codable, Sendable, Equatable {
 
     public func member(id: String) -> Member? { members.first { $0.id == id } }
 
-    /// A member named in chat: `@sam`, `sam`, `Sam Carter` or `@Sam`, matched on id, then full or first name.
+    /// A member named in chat: `@sam`, `sam`, `Sam Carter` or `@Sam`, matched on id, then full or first name;
+    /// or by the exact id, which on Matrix is what a typed mention says (`@sam:example.org`).
     public func member(named text: String) -> Member? {
+        if let exact = members.first(where: { $0.id == text }) { return exact }
         let name = TextFolding.fold(text.hasPrefix("@") ? String(text.dropFirst()) : text)
         guard !name.isEmpty else { return nil }
         if let byID = members.first(where: { TextFolding.fold($0.id) == name }) { return byID }

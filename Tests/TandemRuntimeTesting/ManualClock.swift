@@ -4,7 +4,7 @@ import TandemRuntime
 
 /// A wall clock that only moves when the test says so: a simulated month runs in milliseconds, and the
 /// test waits for the scheduler to go to sleep instead of sleeping itself.
-final class ManualClock: WallClock {
+public final class ManualClock: WallClock {
     private struct Sleeper {
         let id: Int
         let until: Date
@@ -20,11 +20,11 @@ final class ManualClock: WallClock {
 
     private let state: Mutex<State>
 
-    init(_ now: Date) { state = Mutex(State(now: now)) }
+    public init(_ now: Date) { state = Mutex(State(now: now)) }
 
-    func now() -> Date { state.withLock { $0.now } }
+    public func now() -> Date { state.withLock { $0.now } }
 
-    func sleep(until date: Date) async throws {
+    public func sleep(until date: Date) async throws {
         let id = state.withLock { s in
             s.nextID += 1
             return s.nextID
@@ -52,7 +52,7 @@ final class ManualClock: WallClock {
 
     /// Waits until something sleeps, and returns the earliest time anyone sleeps until; with `excluding`,
     /// waits for a sleeper until another time (the scheduler re-planned).
-    func nextWake(excluding old: Date? = nil) async -> Date {
+    public func nextWake(excluding old: Date? = nil) async -> Date {
         while true {
             let date: Date = await withCheckedContinuation { continuation in
                 let earliest: Date? = state.withLock { s in
@@ -67,7 +67,7 @@ final class ManualClock: WallClock {
     }
 
     /// Moves the time and wakes everyone whose time has come.
-    func advance(to date: Date) {
+    public func advance(to date: Date) {
         let due = state.withLock { s in
             s.now = max(s.now, date)
             let due = s.sleepers.filter { $0.until <= s.now }
