@@ -24,10 +24,11 @@ measures, in this order:
                     waits for the bot's reply there (sender @tandem:localhost, msgtype m.notice). One command at a
                     time, N commands: p50/p90/p99, every reply checked to name the campaign asked for.
   4. tandem-load    W lanes, each a (member, room) pair with its own connection and one command outstanding at a
-                    time, for D seconds: replies/s. Every command must get exactly one reply: replies are matched to
-                    their command by `m.relates_to.m.in_reply_to.event_id` when the bot sets it, otherwise by room and
-                    order (the bot answers a room's commands in the order Synapse delivers them), and the reply's
-                    body must name the campaign of its command.
+                    time, for D seconds: replies/s. Every command must get exactly one reply: replies are seen by a
+                    /sync on the bot's own account and matched to their command by `m.in_reply_to` (the echo bot) or
+                    by Tandem's transaction id `reply:<command event id>:<part>` (Synapse shows a sender's own
+                    transaction ids to it), else by room and order; the reply's body must name the campaign of its
+                    command.
   5. echo           the same two measurements with a reference bot (this script's `echo` worker, started as a
                     process of its own): /sync long poll, and for every `@echo …` an m.notice reply with
                     in_reply_to. Minimal Python, no state, no journal: the floor any bot on this Synapse has.
@@ -205,6 +206,20 @@ def timeline_events(sync):
 
 def in_reply_to(event):
     return (event.get("content", {}).get("m.relates_to") or {}).get("m.in_reply_to", {}).get("event_id")
+
+
+def answered_command(event):
+    """The command event a bot's reply answers, when it says so: `m.in_reply_to` (the echo bot), or, seen by the
+    bot's own account (Synapse shows a sender its own `unsigned.transaction_id`), Tandem's transaction id
+    `reply:<command event id>:<part>`. Returns (event id, part) or (None, None)."""
+    target = in_reply_to(event)
+    if target:
+        return target, 0
+    txn = event.get("unsigned", {}).get("transaction_id", "")
+    if txn.startswith("reply:") and txn.count(":") >= 2:
+        target, _, part = txn[len("reply:"):].rpartition(":")
+        return target, part
+    return None, None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -527,7 +542,8 @@ def phase_bot_latency(bot, member, room_id, n):
 
 def phase_bot_load(bot, lanes, observer, rooms, duration):
     """`lanes`: [(member client, room id)]: each lane one command outstanding at a time, for `duration` seconds.
-    The observer (a member of every room) syncs and matches the bot's replies to commands."""
+    The observer (the bot's own account, so that it sees Tandem's transaction ids) syncs and matches the bot's
+    replies to commands."""
     obs = observer.clone()
     since = obs.current_batch(rooms)
     lock = threading.Condition()
@@ -551,7 +567,7 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
                         state["limited"] += 1
                     content = event.get("content", {})
                     if bot.is_reply(event):
-                        target = in_reply_to(event)
+                        target, part = answered_command(event)
                         if target:
                             state["by_relation"] += 1
                             if target in fifo.get(rid, []):
@@ -561,13 +577,13 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
                             target = fifo[rid].pop(0) if fifo.get(rid) else None
                         state["replies"] += 1
                         state["last"] = now
-                        body = content.get("body", "")
+                        reply = (part, content.get("body", ""))
                         if target is None:
-                            state["unmatched"].append(body[:200])
+                            state["unmatched"].append(reply[1][:200])
                         elif target in commands:
-                            commands[target]["replies"].append(body)
+                            commands[target]["replies"].append(reply)
                         else:
-                            early.setdefault(target, []).append(body)
+                            early.setdefault(target, []).append(reply)
                     elif event.get("sender") != bot.user_id and content.get("body", "").startswith(prefix):
                         fifo[rid].append(event["event_id"])
                 lock.notify_all()
@@ -613,9 +629,10 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
     obs.close()
     sent = len(commands)
     missing = sum(1 for r in commands.values() if not r["replies"])
-    duplicated = sum(1 for r in commands.values() if len(r["replies"]) > 1)
-    wrong = [{"expect": r["expect"], "reply": r["replies"][0][:200]} for r in commands.values()
-             if r["replies"] and r["expect"] not in r["replies"][0]]
+    # A reply may come in parts (Tandem's txn ids count them); the same part twice is a reply sent twice.
+    duplicated = sum(1 for r in commands.values() if len({p for p, _ in r["replies"]}) < len(r["replies"]))
+    wrong = [{"expect": r["expect"], "reply": r["replies"][0][1][:200]} for r in commands.values()
+             if r["replies"] and r["expect"] not in " ".join(b for _, b in r["replies"])]
     answered = sent - missing
     return {
         "lanes": len(lanes), "rooms": len(rooms), "duration_s": duration, "commands": sent, "answered": answered,
@@ -728,7 +745,7 @@ def print_table(r):
         print(f"| {label} sustained (commands/s) | {fmt(ld['commands_per_s'])} | {ld['lanes']} lanes (member, room) "
               f"in {ld['rooms']} rooms × {ld['duration_s']} s; {ld['answered']}/{ld['commands']} answered, "
               f"{ld['duplicated']} twice, {ld['wrong']} wrong, {ld['unmatched']} unmatched replies; matched by "
-              f"in_reply_to {ld['matched_by_relation']}, by order {ld['matched_by_order']}; "
+              f"in_reply_to or txn id {ld['matched_by_relation']}, by order {ld['matched_by_order']}; "
               f"{fmt(ld.get('synapse_cpu_ms_per_command'))} ms Synapse CPU, "
               f"{fmt(ld.get('bot_cpu_ms_per_command'))} ms bot CPU per command |")
         if share is not None:
@@ -809,7 +826,7 @@ def main():
         sync_p = results["sync_latency"]
         ceiling = results["ceiling"]["delivered_per_s"]
 
-        def bot_phases(key, bot, bot_proc, rooms):
+        def bot_phases(key, bot, bot_user, bot_proc, rooms):
             out = {}
             log(f"phase {key}-latency: {args.n} commands, one at a time")
             lat = phase_bot_latency(bot, members[1], rooms[0], args.n)
@@ -820,7 +837,7 @@ def main():
                      for i in range(args.window)]
             log(f"phase {key}-load: {len(lanes)} lanes × {args.duration} s")
             cpu_s0, cpu_b0 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid)
-            ld = phase_bot_load(bot, lanes, members[-1], rooms, args.duration)
+            ld = phase_bot_load(bot, lanes, bot_user, rooms, args.duration)
             cpu_s1, cpu_b1 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid)
             ld["synapse_cpu_ms_per_command"] = (cpu_s1 - cpu_s0) * 1000 / max(ld["answered"], 1)
             ld["bot_cpu_ms_per_command"] = (cpu_b1 - cpu_b0) * 1000 / max(ld["answered"], 1)
@@ -850,7 +867,7 @@ def main():
                 raise SystemExit(f"matrix-bench: Tandem did not answer within 60 s "
                                  f"(exit status {tandem.poll()}): {tail}")
             log(f"Tandem answering after {time.time() - t:.1f} s")
-            results["tandem"], bad = bot_phases("tandem", bot, tandem, [rooms["joint"], rooms["sales"]])
+            results["tandem"], bad = bot_phases("tandem", bot, bot_user, tandem, [rooms["joint"], rooms["sales"]])
             failed |= bad
             procs.stop(tandem)
 
@@ -864,7 +881,7 @@ def main():
             bot = BotUnderTest("echo", echo_user.user_id, "@echo")
             if not wait_until_answering(bot, members[1], rooms[0], 60):
                 raise SystemExit("matrix-bench: the echo bot did not answer within 60 s")
-            results["echo"], bad = bot_phases("echo", bot, echo, rooms)
+            results["echo"], bad = bot_phases("echo", bot, echo_user, echo, rooms)
             failed |= bad
             procs.stop(echo)
         results["notes"].append(
