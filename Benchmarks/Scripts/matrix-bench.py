@@ -180,18 +180,24 @@ class Client:
         path = f"/_matrix/client/v3/rooms/{q(room_id)}/send/{event_type}/{self.txn_prefix}-{self.txn}"
         return self.call("PUT", path, content)["event_id"]
 
-    def sync_path(self, since, timeout_ms, rooms=None):
+    def sync_path(self, since, timeout_ms, rooms=None, nonce=None):
         spec = json.loads(json.dumps(SYNC_FILTER_BASE))
         if rooms is not None:
             spec["room"]["rooms"] = list(rooms)
+        if nonce:
+            spec["room"]["timeline"]["not_types"] = ["bench.nonce." + nonce]
         path = "/_matrix/client/v3/sync?timeout=%d&filter=%s" % (timeout_ms, urllib.parse.quote(json.dumps(spec)))
         if since:
             path += "&since=" + urllib.parse.quote(since)
         return path
 
     def current_batch(self, rooms=None):
-        """The `next_batch` of now: /sync without `since` returns history, which nobody wants to read."""
-        return self.call("GET", self.sync_path(None, 0, rooms))["next_batch"]
+        """The `next_batch` of now: /sync without `since` returns history, which nobody wants to read.
+
+        Synapse keeps sync responses for 2 minutes (`caches.sync_response_cache_duration`) by user, filter, `since`
+        and timeout, so a second initial sync with the same filter would return the first one's old `next_batch`:
+        a nonce in the filter makes each one new."""
+        return self.call("GET", self.sync_path(None, 0, rooms, nonce=secrets.token_hex(6)))["next_batch"]
 
 
 def timeline_events(sync):
@@ -471,6 +477,7 @@ def phase_ceiling(senders, b, rooms, duration, synapse_pid):
         "accepted_per_s": state["accepted"] / (t_sent - t0),
         "delivered_per_s": state["received"] / (last - t0),
         "synapse_cpu_ms_per_message": (cpu1 - cpu0) * 1000 / max(state["accepted"], 1),
+        "synapse_busy": (cpu1 - cpu0) / (time.perf_counter() - t0),
     }
 
 
@@ -735,7 +742,7 @@ def print_table(r):
         print(f"| Synapse ceiling, delivered to one /sync (messages/s) | {fmt(c['delivered_per_s'])} | "
               f"{c['senders']} senders in {c['rooms']} room(s) × {c['duration_s']} s; accepted {fmt(c['accepted_per_s'])}/s; "
               f"{c['delivered']}/{c['accepted']} delivered; {fmt(c['synapse_cpu_ms_per_message'])} ms Synapse CPU "
-              f"per message; {c['errors']} errors |")
+              f"per message, Synapse busy {fmt(c['synapse_busy'], 2)} cores; {c['errors']} errors |")
     for key, label in (("tandem", "Tandem"), ("echo", "echo bot (Python)")):
         b = r.get(key)
         if not b or "load" not in b:
@@ -747,7 +754,8 @@ def print_table(r):
               f"{ld['duplicated']} twice, {ld['wrong']} wrong, {ld['unmatched']} unmatched replies; matched by "
               f"in_reply_to or txn id {ld['matched_by_relation']}, by order {ld['matched_by_order']}; "
               f"{fmt(ld.get('synapse_cpu_ms_per_command'))} ms Synapse CPU, "
-              f"{fmt(ld.get('bot_cpu_ms_per_command'))} ms bot CPU per command |")
+              f"{fmt(ld.get('bot_cpu_ms_per_command'))} ms bot CPU per command; busy: Synapse "
+              f"{fmt(ld.get('synapse_busy'), 2)}, bot {fmt(ld.get('bot_busy'), 2)} cores |")
         if share is not None:
             print(f"| {label} share = 2 × commands/s ÷ ceiling | {fmt(share, 2)} | each command is two messages "
                   f"(command + reply); near 1 = Synapse is the limit |")
@@ -836,9 +844,11 @@ def main():
             lanes = [(members[i % len(members)], rooms[(i // len(members)) % len(rooms)])
                      for i in range(args.window)]
             log(f"phase {key}-load: {len(lanes)} lanes × {args.duration} s")
-            cpu_s0, cpu_b0 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid)
+            cpu_s0, cpu_b0, w0 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid), time.perf_counter()
             ld = phase_bot_load(bot, lanes, bot_user, rooms, args.duration)
-            cpu_s1, cpu_b1 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid)
+            cpu_s1, cpu_b1, w1 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid), time.perf_counter()
+            ld["synapse_busy"] = (cpu_s1 - cpu_s0) / (w1 - w0)
+            ld["bot_busy"] = (cpu_b1 - cpu_b0) / (w1 - w0)
             ld["synapse_cpu_ms_per_command"] = (cpu_s1 - cpu_s0) * 1000 / max(ld["answered"], 1)
             ld["bot_cpu_ms_per_command"] = (cpu_b1 - cpu_b0) * 1000 / max(ld["answered"], 1)
             out["load"] = ld
@@ -887,6 +897,9 @@ def main():
         results["notes"].append(
             "added ≈ total − 2 × Synapse's send→sync at the same percentile: the two /sync hops of a command and "
             "its reply are estimated by phase 1's bare hop; see the script's docstring.")
+        results["notes"].append(
+            "Synapse's main process does its work on one Python thread, so 'busy' near 1 core means Synapse is "
+            "the limit whatever the share says; the share compares with one ceiling run, which moves by ±30 %.")
         results["notes"].append(
             f"all processes (Synapse, the bot, this driver) share the machine's {os.cpu_count()} cores, so each "
             "phase's figure includes the driver's own CPU.")
