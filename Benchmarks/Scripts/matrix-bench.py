@@ -108,6 +108,37 @@ def cpu_seconds(pid):
         return float("nan")
 
 
+def machine_cpu():
+    """The machine's CPU counters (all cores) from /proc/stat: (busy, steal, total) jiffies."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        user, nice, system, idle, iowait, irq, softirq, steal = v
+        return (user + nice + system + irq + softirq, steal, sum(v))
+    except (OSError, ValueError):
+        return (0, 0, 0)
+
+
+class PhaseClock:
+    """How busy the whole machine was during each phase: a busy machine (other builds, stolen time) makes every
+    figure worse, so it is printed with them."""
+
+    def __init__(self):
+        self.phases = {}
+
+    def run(self, name, fn, *args):
+        c0 = machine_cpu()
+        t0 = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            c1 = machine_cpu()
+            total = max(c1[2] - c0[2], 1)
+            self.phases[name] = {"seconds": round(time.perf_counter() - t0, 1),
+                                 "machine_busy": round((c1[0] - c0[0]) / total, 3),
+                                 "steal": round((c1[1] - c0[1]) / total, 3)}
+
+
 def q(room_id):
     return urllib.parse.quote(room_id, safe="")
 
@@ -759,6 +790,10 @@ def print_table(r):
         if share is not None:
             print(f"| {label} share = 2 × commands/s ÷ ceiling | {fmt(share, 2)} | each command is two messages "
                   f"(command + reply); near 1 = Synapse is the limit |")
+    if r.get("phases"):
+        print("\nThe whole machine's CPU (all cores, every process) during each phase: " + "; ".join(
+            f"{name} {p['machine_busy'] * 100:.0f} % busy, {p['steal'] * 100:.0f} % stolen ({p['seconds']} s)"
+            for name, p in r["phases"].items()))
     for note in r.get("notes", []):
         print(f"\nNote: {note}")
 
@@ -807,6 +842,8 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
 
     results = {"machine": machine(), "args": vars(args), "notes": []}
+    clock = PhaseClock()
+    results["phases"] = clock.phases
     failed = False
     try:
         synapse = Synapse(procs, venv, folder)
@@ -826,10 +863,11 @@ def main():
                                         for i in range(1, args.ceiling_rooms)]
 
         log(f"phase 1: Synapse send → /sync latency, {args.n} messages")
-        results["sync_latency"] = phase_sync_latency(a, b, bench_room, args.n)
+        results["sync_latency"] = clock.run("sync-latency", phase_sync_latency, a, b, bench_room, args.n)
         log(f"  p50 {results['sync_latency']['p50']:.1f} ms")
         log(f"phase 2: Synapse ceiling, {args.senders} senders × {args.duration} s")
-        results["ceiling"] = phase_ceiling(senders, b, ceiling_rooms, args.duration, synapse.proc.pid)
+        results["ceiling"] = clock.run("ceiling", phase_ceiling, senders, b, ceiling_rooms, args.duration,
+                                       synapse.proc.pid)
         log(f"  {results['ceiling']['delivered_per_s']:.1f} messages/s delivered")
         sync_p = results["sync_latency"]
         ceiling = results["ceiling"]["delivered_per_s"]
@@ -837,7 +875,7 @@ def main():
         def bot_phases(key, bot, bot_user, bot_proc, rooms):
             out = {}
             log(f"phase {key}-latency: {args.n} commands, one at a time")
-            lat = phase_bot_latency(bot, members[1], rooms[0], args.n)
+            lat = clock.run(f"{key}-latency", phase_bot_latency, bot, members[1], rooms[0], args.n)
             out["latency"] = lat
             out["added"] = {p: lat[p] - 2 * sync_p[p] for p in ("p50", "p90", "p99")}
             log(f"  p50 {lat['p50']:.1f} ms, added ≈ {out['added']['p50']:.1f} ms")
@@ -845,7 +883,7 @@ def main():
                      for i in range(args.window)]
             log(f"phase {key}-load: {len(lanes)} lanes × {args.duration} s")
             cpu_s0, cpu_b0, w0 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid), time.perf_counter()
-            ld = phase_bot_load(bot, lanes, bot_user, rooms, args.duration)
+            ld = clock.run(f"{key}-load", phase_bot_load, bot, lanes, bot_user, rooms, args.duration)
             cpu_s1, cpu_b1, w1 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid), time.perf_counter()
             ld["synapse_busy"] = (cpu_s1 - cpu_s0) / (w1 - w0)
             ld["bot_busy"] = (cpu_b1 - cpu_b0) / (w1 - w0)
@@ -898,7 +936,7 @@ def main():
             "added ≈ total − 2 × Synapse's send→sync at the same percentile: the two /sync hops of a command and "
             "its reply are estimated by phase 1's bare hop; see the script's docstring.")
         results["notes"].append(
-            "Synapse's main process does its work on one Python thread, so 'busy' near 1 core means Synapse is "
+            "Synapse (one Python process, its work under one interpreter lock) cannot use much more than one core, so 'busy' near 1 core means Synapse is "
             "the limit whatever the share says; the share compares with one ceiling run, which moves by ±30 %.")
         results["notes"].append(
             f"all processes (Synapse, the bot, this driver) share the machine's {os.cpu_count()} cores, so each "
