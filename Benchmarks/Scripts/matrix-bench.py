@@ -48,6 +48,20 @@ exact for the median of a constant, so read the p90/p99 differences as rough. Th
 the same formula, is the part of it any bot pays (a Python process's sync/parse/send): Tandem's added latency
 minus the echo bot's is Tandem's own handling more closely.
 
+A second, narrower estimate from Synapse's own timestamps (`origin_server_ts`, set when Synapse creates an event
+at the start of handling its PUT; Synapse runs on this machine, so its clock is ours). In phase 3 the command's and
+the reply's timestamps give the turnaround `reply.ts − command.ts` = the rest of the command's PUT (persisting,
+waking /syncs) + the bot's /sync returning it + the bot's handling + the bot's reply PUT up to Synapse creating
+the reply event. Phase 1 measures `deliver` = our clock when B's /sync returned an event − the event's timestamp,
+the same "created → a /sync returns it" part for a bare message. So
+
+    added₂ ≈ turnaround − deliver        (per percentile)
+
+is the bot's own time from its /sync returning to its reply PUT reaching Synapse, plus how much slower the bot's
+/sync is than B's. It leaves out the reply's own delivery and most of Synapse's per-message cost, so it is closer
+to the bot's own time than the first estimate; it is still an estimate (timestamps have 1 ms resolution, and the
+hop to the bot is taken to cost what phase 1's hop to B cost).
+
 The share. Each command costs Synapse two messages (the command and the reply), each delivered to the bot or a
 member by /sync, so with Synapse's ceiling C (messages/s, phase 2) a bot at R commands/s uses about 2R/C of it:
 `share` = 2 × commands/s ÷ ceiling. A share near 1 means the homeserver, not the bot, is the limit. It is rough:
@@ -427,7 +441,7 @@ def phase_sync_latency(a, b, room_id, n):
     a, b = a.clone(), b.clone()
     since = b.current_batch([room_id])
     a.send(room_id, {"msgtype": "m.text", "body": "warm-up"})
-    times, puts = [], []
+    times, puts, delivers = [], [], []
     for i in range(n + 3):
         b.start("GET", b.sync_path(since, 30000, [room_id]))
         settle()
@@ -435,12 +449,15 @@ def phase_sync_latency(a, b, room_id, n):
         t0 = time.perf_counter()
         a.send(room_id, {"msgtype": "m.text", "body": body})
         t1 = time.perf_counter()
-        _, since = wait_for_event(b, since, room_id, lambda e: e.get("content", {}).get("body") == body)
+        event, since = wait_for_event(b, since, room_id, lambda e: e.get("content", {}).get("body") == body)
+        t2, wall = time.perf_counter(), time.time()
         if i >= 3:  # three warm-up rounds
-            times.append(time.perf_counter() - t0)
+            times.append(t2 - t0)
             puts.append(t1 - t0)
+            # From the event's creation (Synapse's clock, the same machine's) to B's /sync returning it.
+            delivers.append(wall - event["origin_server_ts"] / 1000)
     a.close(), b.close()
-    return {**quantiles_ms(times), "put": quantiles_ms(puts)}
+    return {**quantiles_ms(times), "put": quantiles_ms(puts), "deliver": quantiles_ms(delivers)}
 
 
 def phase_ceiling(senders, b, rooms, duration, synapse_pid):
@@ -557,16 +574,24 @@ def phase_bot_latency(bot, member, room_id, n):
     """One command at a time: the member's /sync is already blocked when the command goes out."""
     sender, syncer = member.clone(), member.clone()
     since = syncer.current_batch([room_id])
-    times, wrong, samples = [], [], []
+    times, turnarounds, wrong, samples = [], [], [], []
     for i in range(n + 3):
         query, expect = LOOKUPS[i % len(LOOKUPS)]
         syncer.start("GET", syncer.sync_path(since, 30000, [room_id]))
         settle()
         t0 = time.perf_counter()
         event_id = sender.send(room_id, {"msgtype": "m.text", "body": bot.command(query)})
-        reply, since = wait_for_event(syncer, since, room_id,
-                                      lambda e: bot.is_reply(e) and in_reply_to(e) in (None, event_id))
+        command_ts = []
+
+        def match(e):
+            if e.get("event_id") == event_id:
+                command_ts.append(e["origin_server_ts"])
+            return bot.is_reply(e) and in_reply_to(e) in (None, event_id)
+        reply, since = wait_for_event(syncer, since, room_id, match)
         elapsed = time.perf_counter() - t0
+        if i >= 3 and command_ts:
+            # Synapse's timestamps: the command event's creation to the reply event's.
+            turnarounds.append((reply["origin_server_ts"] - command_ts[0]) / 1000)
         body = reply.get("content", {}).get("body", "")
         if expect not in body or (in_reply_to(reply) not in (None, event_id)):
             wrong.append({"command": bot.command(query), "reply": body[:300]})
@@ -575,7 +600,7 @@ def phase_bot_latency(bot, member, room_id, n):
         if i >= 3:
             times.append(elapsed)
     sender.close(), syncer.close()
-    return {**quantiles_ms(times), "wrong": wrong, "samples": samples}
+    return {**quantiles_ms(times), "turnaround": quantiles_ms(turnarounds), "wrong": wrong, "samples": samples}
 
 
 def phase_bot_load(bot, lanes, observer, rooms, duration):
@@ -755,6 +780,9 @@ def print_table(r):
     if s:
         print(f"| Synapse send → /sync (ms) | {fmt(s['p50'])} | {fmt(s['p90'])} | {fmt(s['p99'])} | {s['n']} | "
               f"max {fmt(s['max'])}; the PUT alone p50 {fmt(s['put']['p50'])}, p99 {fmt(s['put']['p99'])} |")
+        d = s["deliver"]
+        print(f"| Synapse event created → /sync returns it (ms) | {fmt(d['p50'])} | {fmt(d['p90'])} | {fmt(d['p99'])} "
+              f"| {d['n']} | from the event's origin_server_ts (1 ms resolution) |")
     for key, label in (("tandem", "Tandem"), ("echo", "echo bot (Python)")):
         b = r.get(key)
         if not b or "latency" not in b:
@@ -766,6 +794,11 @@ def print_table(r):
             add = b["added"]
             print(f"| {label} added ≈ total − 2 × send→sync (ms) | {fmt(add['p50'])} | {fmt(add['p90'])} | "
                   f"{fmt(add['p99'])} | | an estimate (see the script's docstring) |")
+            ta, add2 = lat["turnaround"], b["added_by_timestamps"]
+            print(f"| {label} command event → reply event, Synapse's timestamps (ms) | {fmt(ta['p50'])} | "
+                  f"{fmt(ta['p90'])} | {fmt(ta['p99'])} | {ta['n']} | one hop to the bot + the bot + its PUT |")
+            print(f"| {label} added ≈ that − (event created → /sync) (ms) | {fmt(add2['p50'])} | {fmt(add2['p90'])} | "
+                  f"{fmt(add2['p99'])} | | the second estimate (see the docstring) |")
     print()
     print("| throughput | value | notes |")
     print("|---|---|---|")
@@ -878,6 +911,7 @@ def main():
             lat = clock.run(f"{key}-latency", phase_bot_latency, bot, members[1], rooms[0], args.n)
             out["latency"] = lat
             out["added"] = {p: lat[p] - 2 * sync_p[p] for p in ("p50", "p90", "p99")}
+            out["added_by_timestamps"] = {p: lat["turnaround"][p] - sync_p["deliver"][p] for p in ("p50", "p90", "p99")}
             log(f"  p50 {lat['p50']:.1f} ms, added ≈ {out['added']['p50']:.1f} ms")
             lanes = [(members[i % len(members)], rooms[(i // len(members)) % len(rooms)])
                      for i in range(args.window)]
