@@ -71,7 +71,7 @@ bot's /sync too, so the per-message cost differs.
 It prints a Markdown table on stdout (progress on stderr) and writes every figure with --json FILE. It exits with
 status 1, after the table, when a command went unanswered or was answered twice or wrongly.
 """
-import argparse, hashlib, hmac, http.client, json, os, platform, secrets, shutil, signal, socket, subprocess, sys
+import argparse, base64, hashlib, hmac, http.client, json, os, platform, secrets, shutil, signal, socket, subprocess, sys
 import tempfile, threading, time, urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -355,15 +355,12 @@ class Synapse:
             "presence": {"enabled": False}, "enable_metrics": False, "url_preview_enabled": False,
             # Registration hashes the password with bcrypt: 4 rounds instead of 12 saves seconds of set-up.
             "bcrypt_rounds": 4,
-            "log_config": None,
             **relaxed_limits(),
         }
-        del config["log_config"]
         self.config_path = os.path.join(folder, "homeserver.yaml")
         with open(self.config_path, "w") as f:
             json.dump(config, f, indent=2)
-        seed = secrets.token_bytes(32)
-        import base64
+        seed = secrets.token_bytes(32)   # a signing key in Synapse's format, without a second Python start
         with open(os.path.join(folder, "signing.key"), "w") as f:
             f.write("ed25519 a_bench " + base64.b64encode(seed).decode().rstrip("=") + "\n")
         self.proc = None
