@@ -546,25 +546,26 @@ class BotUnderTest:
 
 def wait_until_answering(bot, member, room_id, timeout):
     """A fresh bot ignores what came before its first /sync: a lookup, re-sent once a second, until one is answered;
-    then until every one sent is answered (or 10 s pass), so no late reply to a ping reaches the measurements."""
+    then until no reply came for 2 s (the pings still in flight answered), so no late reply to a ping reaches the
+    measurements. Returns the seconds to the first answer, or None."""
     c, pinger = member.clone(), member.clone()
     since = c.current_batch([room_id])
-    deadline = time.time() + timeout
-    next_ping, pings, replies, answered_at = 0, 0, 0, None
-    while time.time() < deadline:
+    start = time.time()
+    next_ping, answered_at, last_reply = 0, None, None
+    while time.time() < start + timeout:
         if answered_at is None and time.time() >= next_ping:
             pinger.send(room_id, {"msgtype": "m.text", "body": bot.command("spring")})
-            pings += 1
             next_ping = time.time() + 1
-        sync = c.call("GET", c.sync_path(since, 1000, [room_id]))
+        sync = c.call("GET", c.sync_path(since, 500, [room_id]))
         since = sync["next_batch"]
-        replies += sum(1 for rid, event, _ in timeline_events(sync) if bot.is_reply(event))
-        if replies and answered_at is None:
-            answered_at = time.time()
-        if answered_at is not None and (replies >= pings or time.time() > answered_at + 10):
+        if any(bot.is_reply(event) for _, event, _ in timeline_events(sync)):
+            last_reply = time.time()
+            if answered_at is None:
+                answered_at = last_reply - start
+        if last_reply is not None and time.time() > last_reply + 2:
             break
     c.close(), pinger.close()
-    return answered_at is not None
+    return answered_at
 
 
 def phase_bot_latency(bot, member, room_id, n):
@@ -934,18 +935,19 @@ def main():
             with open(config_path, "w") as f:
                 json.dump(config, f, indent=2)
             state = os.path.join(folder, "tandem-state")
-            os.makedirs(state)
+            os.makedirs(state, mode=0o700)
             env = dict(os.environ, TANDEM_TOKEN=bot_user.token)
             log(f"starting Tandem ({args.binary})")
             tandem = procs.start([args.binary, "run", "--config", config_path, "--state", state,
                                   "--log-level", "warning"], os.path.join(folder, "tandem.log"), env=env)
             bot = BotUnderTest("tandem", bot_user.user_id, "@tandem")
-            t = time.time()
-            if not wait_until_answering(bot, members[1], rooms["joint"], 60):
+            answered = wait_until_answering(bot, members[1], rooms["joint"], 60)
+            if answered is None:
                 tail = open(os.path.join(folder, "tandem.log"), errors="replace").read()[-2000:]
                 raise SystemExit(f"matrix-bench: Tandem did not answer within 60 s "
                                  f"(exit status {tandem.poll()}): {tail}")
-            log(f"Tandem answering after {time.time() - t:.1f} s")
+            log(f"Tandem answered its first command {answered:.1f} s after it was started")
+            results["tandem_first_answer_s"] = answered
             results["tandem"], bad = bot_phases("tandem", bot, bot_user, tandem, [rooms["joint"], rooms["sales"]])
             failed |= bad
             procs.stop(tandem)
@@ -958,7 +960,7 @@ def main():
             echo = procs.start([sys.executable, os.path.abspath(__file__), "--echo-worker", synapse.base,
                                 echo_user.user_id], os.path.join(folder, "echo.log"), env=env)
             bot = BotUnderTest("echo", echo_user.user_id, "@echo")
-            if not wait_until_answering(bot, members[1], rooms[0], 60):
+            if wait_until_answering(bot, members[1], rooms[0], 60) is None:
                 raise SystemExit("matrix-bench: the echo bot did not answer within 60 s")
             results["echo"], bad = bot_phases("echo", bot, echo_user, echo, rooms)
             failed |= bad
@@ -967,8 +969,10 @@ def main():
             "added ≈ total − 2 × Synapse's send→sync at the same percentile: the two /sync hops of a command and "
             "its reply are estimated by phase 1's bare hop; see the script's docstring.")
         results["notes"].append(
-            "Synapse (one Python process, its work under one interpreter lock) cannot use much more than one core, so 'busy' near 1 core means Synapse is "
-            "the limit whatever the share says; the share compares with one ceiling run, which moves by ±30 %.")
+            "Synapse (one Python process, its work under one interpreter lock, its SQLite database on one "
+            "connection) cannot use much more than one core and may be limited below it by its database, so "
+            "'busy' is how much of a core it used, not how close it was to its limit; the share compares with one "
+            "ceiling run, which moves by ±30 %.")
         results["notes"].append(
             f"all processes (Synapse, the bot, this driver) share the machine's {os.cpu_count()} cores, so each "
             "phase's figure includes the driver's own CPU.")
