@@ -141,16 +141,18 @@ class PhaseClock:
         self.phases = {}
 
     def run(self, name, fn, *args):
-        c0 = machine_cpu()
+        c0, d0 = machine_cpu(), os.times()
         t0 = time.perf_counter()
         try:
             return fn(*args)
         finally:
-            c1 = machine_cpu()
+            c1, d1 = machine_cpu(), os.times()
             total = max(c1[2] - c0[2], 1)
-            self.phases[name] = {"seconds": round(time.perf_counter() - t0, 1),
+            wall = time.perf_counter() - t0
+            self.phases[name] = {"seconds": round(wall, 1),
                                  "machine_busy": round((c1[0] - c0[0]) / total, 3),
-                                 "steal": round((c1[1] - c0[1]) / total, 3)}
+                                 "steal": round((c1[1] - c0[1]) / total, 3),
+                                 "driver_cores": round((d1.user + d1.system - d0.user - d0.system) / wall, 3)}
 
 
 def q(room_id):
@@ -823,7 +825,8 @@ def print_table(r):
                   f"(command + reply); near 1 = Synapse is the limit |")
     if r.get("phases"):
         print("\nThe whole machine's CPU (all cores, every process) during each phase: " + "; ".join(
-            f"{name} {p['machine_busy'] * 100:.0f} % busy, {p['steal'] * 100:.0f} % stolen ({p['seconds']} s)"
+            f"{name} {p['machine_busy'] * 100:.0f} % busy, {p['steal'] * 100:.0f} % stolen, this driver "
+            f"{p['driver_cores']:.2f} cores ({p['seconds']} s)"
             for name, p in r["phases"].items()))
     for note in r.get("notes", []):
         print(f"\nNote: {note}")
@@ -841,6 +844,9 @@ def main():
                         help="rooms the ceiling's senders spread over (1)")
     parser.add_argument("--window", type=int, default=12,
                         help="lanes (commands outstanding) of the sustained phase (12: 6 members × 2 rooms)")
+    parser.add_argument("--rooms", type=int, default=2,
+                        help="rooms of the sustained phase (2: the team's two channels; more are extra rooms with "
+                             "the whole team and the bot; a bot answers a room in order, one reply in flight)")
     parser.add_argument("--quick", action="store_true", help="N=30, D=3: a smoke check")
     parser.add_argument("--skip-tandem", action="store_true")
     parser.add_argument("--skip-echo", action="store_true")
@@ -911,8 +917,7 @@ def main():
             out["added"] = {p: lat[p] - 2 * sync_p[p] for p in ("p50", "p90", "p99")}
             out["added_by_timestamps"] = {p: lat["turnaround"][p] - sync_p["deliver"][p] for p in ("p50", "p90", "p99")}
             log(f"  p50 {lat['p50']:.1f} ms, added ≈ {out['added']['p50']:.1f} ms")
-            lanes = [(members[i % len(members)], rooms[(i // len(members)) % len(rooms)])
-                     for i in range(args.window)]
+            lanes = [(members[(i // len(rooms)) % len(members)], rooms[i % len(rooms)]) for i in range(args.window)]
             log(f"phase {key}-load: {len(lanes)} lanes × {args.duration} s")
             cpu_s0, cpu_b0, w0 = cpu_seconds(synapse.proc.pid), cpu_seconds(bot_proc.pid), time.perf_counter()
             ld = clock.run(f"{key}-load", phase_bot_load, bot, lanes, bot_user, rooms, args.duration)
@@ -948,14 +953,15 @@ def main():
                                  f"(exit status {tandem.poll()}): {tail}")
             log(f"Tandem answered its first command {answered:.1f} s after it was started")
             results["tandem_first_answer_s"] = answered
-            results["tandem"], bad = bot_phases("tandem", bot, bot_user, tandem, [rooms["joint"], rooms["sales"]])
+            load_rooms = [rooms["joint"], rooms["sales"]] + [
+                synapse.create_room(a, members + [bot_user], f"extra-{k}") for k in range(2, args.rooms)]
+            results["tandem"], bad = bot_phases("tandem", bot, bot_user, tandem, load_rooms)
             failed |= bad
             procs.stop(tandem)
 
         if not args.skip_echo:
             echo_user = users["echo"]
-            rooms = [synapse.create_room(a, members + [echo_user], "echo-1"),
-                     synapse.create_room(a, members + [echo_user], "echo-2")]
+            rooms = [synapse.create_room(a, members + [echo_user], f"echo-{k}") for k in range(max(args.rooms, 1))]
             env = dict(os.environ, ECHO_TOKEN=echo_user.token)
             echo = procs.start([sys.executable, os.path.abspath(__file__), "--echo-worker", synapse.base,
                                 echo_user.user_id], os.path.join(folder, "echo.log"), env=env)
