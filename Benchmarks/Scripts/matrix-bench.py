@@ -613,7 +613,8 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
     commands = {}          # event id → {"room", "expect", "replies": [bodies], "sent"}
     fifo = {r: [] for r in rooms}   # per room, command event ids in Synapse's order (for bots without in_reply_to)
     early = {}             # event id → replies that came before the sender knew its event id
-    seen_commands = {}     # command event id → room, from the observer's sync (Synapse's order)
+    command_ts = {}        # command event id → its origin_server_ts
+    reply_ts = {}          # command event id → (its first reply's origin_server_ts, when the observer saw it)
     state = {"stop": False, "done": False, "replies": 0, "unmatched": [], "limited": 0, "last": None,
              "by_relation": 0, "by_order": 0}
     prefix = bot.mention + " campaign "
@@ -641,6 +642,7 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
                         state["replies"] += 1
                         state["last"] = now
                         reply = (part, content.get("body", ""))
+                        reply_ts[target] = (event.get("origin_server_ts"), now)
                         if target is None:
                             state["unmatched"].append(reply[1][:200])
                         elif target in commands:
@@ -649,6 +651,7 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
                             early.setdefault(target, []).append(reply)
                     elif event.get("sender") != bot.user_id and content.get("body", "").startswith(prefix):
                         fifo[rid].append(event["event_id"])
+                        command_ts[event["event_id"]] = event.get("origin_server_ts")
                 lock.notify_all()
 
     def lane(member, room_id, index):
@@ -664,7 +667,8 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
                 log("lane send failed:", e)
                 continue
             with lock:
-                record = {"room": room_id, "expect": expect, "replies": early.pop(event_id, []), "sent": t0}
+                record = {"room": room_id, "expect": expect, "replies": early.pop(event_id, []), "sent": t0,
+                          "put": time.perf_counter() - t0}
                 commands[event_id] = record
                 deadline = time.time() + 30
                 while not record["replies"] and time.time() < deadline and not state["done"]:
@@ -697,7 +701,12 @@ def phase_bot_load(bot, lanes, observer, rooms, duration):
     wrong = [{"expect": r["expect"], "reply": r["replies"][0][1][:200]} for r in commands.values()
              if r["replies"] and r["expect"] not in " ".join(b for _, b in r["replies"])]
     answered = sent - missing
+    totals = [reply_ts[e][1] - r["sent"] for e, r in commands.items() if e in reply_ts]
+    turnarounds = [(reply_ts[e][0] - command_ts[e]) / 1000 for e in commands
+                   if e in reply_ts and command_ts.get(e) and reply_ts[e][0]]
     return {
+        "latency": quantiles_ms(totals), "put": quantiles_ms([r["put"] for r in commands.values()]),
+        "turnaround": quantiles_ms(turnarounds),
         "lanes": len(lanes), "rooms": len(rooms), "duration_s": duration, "commands": sent, "answered": answered,
         "replies_seen": state["replies"], "missing": missing, "duplicated": duplicated, "wrong": len(wrong),
         "wrong_samples": wrong[:3], "unmatched": len(state["unmatched"]), "limited_syncs": state["limited"],
@@ -819,7 +828,10 @@ def print_table(r):
               f"in_reply_to or txn id {ld['matched_by_relation']}, by order {ld['matched_by_order']}; "
               f"{fmt(ld.get('synapse_cpu_ms_per_command'))} ms Synapse CPU, "
               f"{fmt(ld.get('bot_cpu_ms_per_command'))} ms bot CPU per command; busy: Synapse "
-              f"{fmt(ld.get('synapse_busy'), 2)}, bot {fmt(ld.get('bot_busy'), 2)} cores |")
+              f"{fmt(ld.get('synapse_busy'), 2)}, bot {fmt(ld.get('bot_busy'), 2)} cores; per command p50/p99: "
+              f"command → reply {fmt(ld['latency']['p50'], 0)}/{fmt(ld['latency']['p99'], 0)} ms, of it the "
+              f"command's PUT {fmt(ld['put']['p50'], 0)}/{fmt(ld['put']['p99'], 0)} ms and command event → reply "
+              f"event {fmt(ld['turnaround']['p50'], 0)}/{fmt(ld['turnaround']['p99'], 0)} ms |")
         if share is not None:
             print(f"| {label} share = 2 × commands/s ÷ ceiling | {fmt(share, 2)} | each command is two messages "
                   f"(command + reply); near 1 = Synapse is the limit |")
