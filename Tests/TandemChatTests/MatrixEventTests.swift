@@ -116,5 +116,8 @@ struct MatrixEventTests {
         let timeline = (object?["room"] as? [String: Any])?["timeline"] as? [String: Any]
         #expect(timeline?["types"] as? [String] == ["m.room.message", "m.room.member", "m.room.encryption"])
         #expect(timeline?["limit"] as? Int == 7)
+        let unique = try JSONSerialization.jsonObject(with: Data(MatrixTransport.filterJSON(timelineLimit: 7, nonce: "n1").utf8)) as? [String: Any]
+        let uniqueTimeline = (unique?["room"] as? [String: Any])?["timeline"] as? [String: Any]
+        #expect(uniqueTimeline?["not_types"] as? [String] == ["tandem.nonce.n1"])
     }
 }

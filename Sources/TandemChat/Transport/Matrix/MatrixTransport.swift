@@ -81,10 +81,15 @@ public final class MatrixTransport: ChatTransport {
 
     /// The sync filter: messages and memberships of joined rooms and whether a room is encrypted; no presence,
     /// typing, receipts or account data, which a bot has no use for.
-    static func filterJSON(timelineLimit: Int) -> String {
-        #"{"account_data":{"types":[]},"presence":{"types":[]},"room":{"account_data":{"types":[]},"ephemeral":{"types":[]},"#
+    ///
+    /// - Parameter nonce: makes the filter unique. Synapse keeps a `/sync` answer for two minutes by user, filter and
+    ///   `since`; a first sync (no `since`) of a new state within two minutes of another would get that older
+    ///   `next_batch`, and the bot would then answer what was said in between: history.
+    static func filterJSON(timelineLimit: Int, nonce: String? = nil) -> String {
+        let unique = nonce.map { #","not_types":["tandem.nonce.\#($0)"]"# } ?? ""
+        return #"{"account_data":{"types":[]},"presence":{"types":[]},"room":{"account_data":{"types":[]},"ephemeral":{"types":[]},"#
             + #""state":{"types":["m.room.encryption"]},"#
-            + #""timeline":{"types":["m.room.message","m.room.member","m.room.encryption"],"limit":\#(timelineLimit)}}}"#
+            + #""timeline":{"types":["m.room.message","m.room.member","m.room.encryption"],"limit":\#(timelineLimit)\#(unique)}}}"#
     }
 
     // MARK: - Session
@@ -136,11 +141,12 @@ public final class MatrixTransport: ChatTransport {
 
     public func poll(after cursor: String?) async throws -> TransportBatch {
         let session = try await connect()
-        var url = api + "/sync?filter=" + filter
+        var url = api + "/sync?filter="
         if let cursor {
-            url += "&since=\(Self.escaped(cursor))&timeout=\(configuration.pollTimeout * 1000)"
+            url += filter + "&since=\(Self.escaped(cursor))&timeout=\(configuration.pollTimeout * 1000)"
         } else {
-            url += "&timeout=0"
+            let nonce = UUID().uuidString
+            url += Self.escaped(Self.filterJSON(timelineLimit: configuration.timelineLimit, nonce: nonce)) + "&timeout=0"
         }
         let response = try await call(
             HTTPClientRequest(
