@@ -357,6 +357,7 @@ def closed_loop(slack, relay_port, events, n, pid):
     sender = SlackSender(relay_port)
     kinds = []
     notes = []
+    samples = {}
     for kind, text in command_mix():
         before = slack.count()
         status, _ = sender.post(events.mention("U0SAM", "C0JOINT", text))
@@ -365,6 +366,8 @@ def closed_loop(slack, relay_port, events, n, pid):
         if status != 200 or posts == 0:
             notes.append(f"{text!r}: no reply (status {status}); left out of the mix")
             continue
+        with slack.cond:
+            samples[text] = slack.posts[before][2][:100]
         kinds.append((kind, text, posts))
     cpu0, t0 = proc_cpu(pid), time.perf_counter()
     acks, firsts, lasts, by_kind = [], [], [], {}
@@ -379,7 +382,7 @@ def closed_loop(slack, relay_port, events, n, pid):
     end = slack.count()
     extra = slack.settle(0.5) - end
     sender.close()
-    return {"n": n, "mix": [{"kind": k, "text": t, "posts": p} for k, t, p in kinds], "ack": summary(acks),
+    return {"n": n, "mix": [{"kind": k, "text": t, "posts": p, "reply": samples[t]} for k, t, p in kinds], "ack": summary(acks),
             "reply": summary(firsts), "reply_last_part": summary(lasts),
             "reply_by_kind": {k: summary(v) for k, v in by_kind.items()}, "seconds": elapsed,
             "cpu_seconds": cpu, "cpu_ms_per_command": 1000 * cpu / n, "unexpected_posts": extra, "notes": notes}
@@ -506,6 +509,8 @@ def print_table(result):
           f"(Slack's limit 3000 ms)")
     print(f"  RSS: idle {result['rss_mib_idle']:.1f} MiB, after closed loop {result['rss_mib_after_closed']:.1f} MiB, "
           f"after open loop {o['rss_mib_after']:.1f} MiB")
+    for m in c["mix"]:
+        print(f"  mix {m['kind']:<12} {m['text']!r:<46} -> {m['posts']} post(s): {m['reply'][:60]!r}")
     for note in c["notes"] + o["errors"]:
         print("  note:", note)
 
