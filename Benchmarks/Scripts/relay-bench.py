@@ -435,7 +435,7 @@ def open_loop(slack, relay_port, events, senders, duration, max_outstanding, pid
         finally:
             sender.close()
 
-    cpu0, rss_before = proc_cpu(pid), proc_rss_mib(pid)
+    cpu0, rss_before, own0 = proc_cpu(pid), proc_rss_mib(pid), time.process_time()
     t0 = time.perf_counter()
     stop_at[0] = t0 + duration
     threads = [threading.Thread(target=run, args=(i,)) for i in range(senders)]
@@ -450,7 +450,7 @@ def open_loop(slack, relay_port, events, senders, duration, max_outstanding, pid
         while not tokens.issubset(slack.tokens) and time.perf_counter() < deadline:
             slack.cond.wait(0.2)
     t_drained = time.perf_counter()
-    cpu = proc_cpu(pid) - cpu0
+    cpu, own = proc_cpu(pid) - cpu0, time.process_time() - own0
     slack.settle(1.0)  # anything posted twice would come now
     rss_after = proc_rss_mib(pid)
     with slack.cond:
@@ -466,7 +466,8 @@ def open_loop(slack, relay_port, events, senders, duration, max_outstanding, pid
             "replies_per_s_window": in_window / duration, "replies_per_s": len(got) / max(1e-9, last_reply - t0),
             "drain_seconds": t_drained - t_sent, "missing": len(missing), "missing_tokens": missing[:20],
             "doubled": len(doubled), "doubled_tokens": doubled[:20], "errors": errors[:20], "ack": summary(acks),
-            "reply": summary(latencies), "cpu_seconds": cpu, "cpu_ms_per_command": 1000 * cpu / max(1, len(tokens)),
+            "reply": summary(latencies), "cpu_seconds": cpu, "tandem_cores": cpu / (t_drained - t0),
+            "driver_cpu_seconds": own, "driver_cores": own / (t_drained - t0), "cpu_ms_per_command": 1000 * cpu / max(1, len(tokens)),
             "rss_mib_before": rss_before, "rss_mib_after": rss_after}
 
 
@@ -505,6 +506,8 @@ def print_table(result):
           f"{o['replies_per_s']:.1f}/s first send to last reply; drained in {o['drain_seconds']:.2f} s")
     print(f"               missing {o['missing']}, doubled {o['doubled']}, sender errors {len(o['errors'])}; "
           f"CPU {o['cpu_ms_per_command']:.2f} ms/command")
+    print(f"               cores busy: tandem {o['tandem_cores']:.2f}, this script (senders + fake Slack) "
+          f"{o['driver_cores']:.2f} of {result['cores']}")
     print(f"  ack under load: p99 {1000 * o['ack']['p99']:.2f} ms, max {1000 * o['ack']['max']:.2f} ms "
           f"(Slack's limit 3000 ms)")
     print(f"  RSS: idle {result['rss_mib_idle']:.1f} MiB, after closed loop {result['rss_mib_after_closed']:.1f} MiB, "
