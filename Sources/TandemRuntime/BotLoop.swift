@@ -36,7 +36,7 @@ actor BotLoop {
         self.state = state
         self.startedAt = deps.clock.now()
         self.planner = NoticePlanner(team: deps.handler.team, settings: deps.notices)
-        self.lanes = ReplyLanes(width: deps.sendWidth)
+        self.lanes = ReplyLanes(width: deps.sendWidth, perMessage: deps.transport.repliesNameTheirMessage)
         (changes, changed) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         (outboxSignals, outboxFilled) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         var logger = deps.logger
@@ -129,7 +129,7 @@ actor BotLoop {
                 let channel = reply.channel ?? message.channel
                 record.outbox.append(
                     OutboxEntry(
-                        key: "reply:\(message.id):\(n)", channel: channel,
+                        key: OutboxEntry.replyKey(answering: message.id, part: n), channel: channel,
                         thread: channel == message.channel ? message.thread : nil, body: reply.body))
             }
             deps.logger.info(
@@ -237,7 +237,7 @@ actor BotLoop {
     /// The lanes run as child tasks off the actor; this loop, on the actor, only starts them and the records.
     /// A reply is in the outbox only once its record is durable, so none leaves before its record exists.
     private func sendReplies() async throws {
-        let sender = LaneSender(transport: deps.transport, logger: logger)
+        let sender = LaneSender(transport: deps.transport, logger: logger, perMessage: lanes.perMessage)
         let signals = outboxSignals
         let markDelay = deps.sentMarkDelay
         var markPlanned = false
@@ -280,7 +280,7 @@ actor BotLoop {
                 case .filled(let more):
                     if more { group.addTask(operation: waitForSignal) } else { stop = stop ?? CancellationError() }
                 case .lane(let outcome):
-                    lanes.finished(outcome.channel, done: outcome.done)
+                    lanes.finished(outcome.lane, done: outcome.done)
                     if let error = outcome.stop, stop == nil {
                         stop = error
                         group.cancelAll()

@@ -9,6 +9,11 @@ import TandemStore
 /// replies must arrive in the order they were journalled, but different channels owe each other nothing, so a
 /// slow channel (a long reply, a rate limit) holds up only itself.
 ///
+/// On a chat whose replies say which message they answer (``ChatTransport/repliesNameTheirMessage``, Matrix),
+/// replies to different messages owe each other nothing either: the lanes are per message then, and only the
+/// parts of one answer keep their order. A homeserver that takes a second per send then answers several people
+/// in a room at once instead of one after the other.
+///
 /// Keys that went out are recorded as `sent` in groups. Usually they ride in the next batch's record (see
 /// ``takeForBatch()``), which is written anyway, so a mark costs no fsync of its own; when no batch comes soon,
 /// the sender writes one record for everything finished since the last one, taken when no lane is running or at
@@ -16,7 +21,9 @@ import TandemStore
 /// same idempotency key, which the platform posts once; a key is only ever marked after its send succeeded.
 struct ReplyLanes: Sendable {
     let width: Int
-    /// Channels with a lane running.
+    /// One lane per channel, or per answered message within a channel.
+    let perMessage: Bool
+    /// Lanes running (see ``lane(of:)``).
     private(set) var running: Set<String> = []
     /// Keys that went out (or were refused for good), not yet in a record.
     private(set) var done: [String] = []
@@ -25,7 +32,18 @@ struct ReplyLanes: Sendable {
     /// Keys riding in the batch record being written.
     private(set) var riding: [String] = []
 
-    init(width: Int) { self.width = max(1, width) }
+    init(width: Int, perMessage: Bool = false) {
+        self.width = max(1, width)
+        self.perMessage = perMessage
+    }
+
+    /// The lane an entry goes in: its channel, or its channel and the message it answers.
+    func lane(of entry: OutboxEntry) -> String { Self.lane(of: entry, perMessage: perMessage) }
+
+    static func lane(of entry: OutboxEntry, perMessage: Bool) -> String {
+        guard perMessage else { return entry.channel }
+        return entry.channel + "\u{0}" + (entry.answeredMessage ?? entry.key)
+    }
 
     /// New lanes for channels without one, from the owed entries in journal order, up to `width` lanes in all.
     /// Entries whose key went out already are skipped; a channel that gets no lane now gets none of its
@@ -38,12 +56,12 @@ struct ReplyLanes: Sendable {
         // By index, reading only channel and key: this runs on every event of the sender over the whole outbox,
         // and copying each entry (its body, its thread) cost more than the rest of it (perf).
         for i in outbox.indices {
-            let channel = outbox[i].channel
-            guard !running.contains(channel), gone.isEmpty || !gone.contains(outbox[i].key) else { continue }
-            if let n = index[channel] {
+            let lane = perMessage ? lane(of: outbox[i]) : outbox[i].channel
+            guard !running.contains(lane), gone.isEmpty || !gone.contains(outbox[i].key) else { continue }
+            if let n = index[lane] {
                 lanes[n].append(outbox[i])
             } else if running.count + lanes.count < width {
-                index[channel] = lanes.count
+                index[lane] = lanes.count
                 lanes.append([outbox[i]])
             }
         }
@@ -52,8 +70,8 @@ struct ReplyLanes: Sendable {
     }
 
     /// A lane ended, having done `keys`.
-    mutating func finished(_ channel: String, done keys: [String]) {
-        running.remove(channel)
+    mutating func finished(_ lane: String, done keys: [String]) {
+        running.remove(lane)
         done += keys
     }
 
@@ -93,7 +111,8 @@ struct ReplyLanes: Sendable {
 struct LaneSender: Sendable {
     /// What a lane did.
     struct Outcome: Sendable {
-        var channel: String
+        /// The lane (see ``ReplyLanes/lane(of:)``).
+        var lane: String
         /// Keys the platform took or refused for good, in order.
         var done: [String] = []
         /// Why the lane stopped early (the token was refused, or the task was cancelled).
@@ -102,15 +121,19 @@ struct LaneSender: Sendable {
 
     let transport: any ChatTransport
     let logger: Logger
+    /// Lanes per message rather than per channel (see ``ReplyLanes``).
+    let perMessage: Bool
 
     func send(_ lane: [OutboxEntry]) async -> Outcome {
-        var outcome = Outcome(channel: lane.first?.channel ?? "")
+        var outcome = Outcome(lane: lane.first.map { ReplyLanes.lane(of: $0, perMessage: perMessage) } ?? "")
         var backoff = Backoff()
         for entry in lane {
             while true {
                 do {
                     _ = try await transport.send(
-                        OutgoingChatMessage(channel: entry.channel, thread: entry.thread, body: entry.body, idempotencyKey: entry.key))
+                        OutgoingChatMessage(
+                            channel: entry.channel, thread: entry.thread, body: entry.body, idempotencyKey: entry.key,
+                            answering: entry.answeredMessage))
                 } catch let error as TransportError where error.isRetryable {
                     let floor: Duration = if case .rateLimited(let s) = error.kind { .milliseconds(Int(s * 1000)) } else { .zero }
                     let delay = backoff.next(atLeast: floor)

@@ -117,7 +117,9 @@ public enum TandemApp {
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: configuration.team),
                 addressing: Addressing(names: configuration.bot.names, prefixes: configuration.bot.prefixes),
-                botUserID: botUserID, notices: configuration.notices, logger: logger, firstStart: firstStart, ready: ready),
+                botUserID: botUserID, notices: configuration.notices, logger: logger, firstStart: firstStart,
+                // Replies that name their message go out side by side within a room: more of them at once.
+                sendWidth: transport.repliesNameTheirMessage ? 8 : 4, ready: ready),
             state: state)
         services.append(bot)
         let group = ServiceGroup(

@@ -94,7 +94,7 @@ struct MatrixEventTests {
     /// fallback for clients without threads.
     @Test func aReplyInAThreadCarriesTheThreadRelationAndItsMentions() throws {
         let part = MatrixMessage(body: "New lead for Sam", formattedBody: "New lead for <a href=\"https://matrix.to/#/@sam:x\">Sam</a>", mentionedUserIDs: ["@sam:x"])
-        let data = try JSONEncoder().encode(MatrixOutgoing(part, thread: "$root"))
+        let data = try JSONEncoder().encode(MatrixOutgoing(part, thread: "$root", answering: "$command"))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["msgtype"] as? String == "m.notice")
         #expect(object["format"] as? String == "org.matrix.custom.html")
@@ -103,12 +103,16 @@ struct MatrixEventTests {
         #expect(relation["rel_type"] as? String == "m.thread")
         #expect(relation["event_id"] as? String == "$root")
         #expect(relation["is_falling_back"] as? Bool == true)
-        #expect((relation["m.in_reply_to"] as? [String: Any])?["event_id"] as? String == "$root")
+        #expect((relation["m.in_reply_to"] as? [String: Any])?["event_id"] as? String == "$command")
 
         let plain = try JSONSerialization.jsonObject(with: JSONEncoder().encode(MatrixOutgoing(
             MatrixMessage(body: "hi", formattedBody: "<p>hi</p>", mentionedUserIDs: []), thread: nil))) as? [String: Any]
         #expect((plain?["m.mentions"] as? [String: Any])?.isEmpty == true, "no mentions is said explicitly")
-        #expect(plain?["m.relates_to"] == nil)
+        #expect(plain?["m.relates_to"] == nil, "a notice answers nobody")
+
+        let reply = try JSONSerialization.jsonObject(with: JSONEncoder().encode(MatrixOutgoing(
+            MatrixMessage(body: "hi", formattedBody: "<p>hi</p>", mentionedUserIDs: []), thread: nil, answering: "$command"))) as? [String: Any]
+        #expect(reply?["m.relates_to"] as? [String: [String: String]] == ["m.in_reply_to": ["event_id": "$command"]])
     }
 
     @Test func theSyncFilterIsJSONThatAsksForMessagesMembershipsAndEncryption() throws {

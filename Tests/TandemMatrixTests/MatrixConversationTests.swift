@@ -58,6 +58,10 @@ import Testing
                     #expect(reply.content.formatted_body?.isEmpty == false)
                 }
                 #expect(byCommand[lookup]?.first?.content.body?.contains("Spring Launch") == true)
+                // Each reply names the command it answers, so replies to different commands may arrive in any order.
+                for (command, replies) in byCommand where command != threaded {
+                    #expect(replies.allSatisfy { $0.content.relation?.inReplyTo?.event_id == command && $0.content.relation?.rel_type == nil })
+                }
                 #expect(byCommand[question]?.first?.content.body?.contains("SPRING27") == true)
                 #expect(byCommand[accept]?.first?.room == team.sales)
 
@@ -74,6 +78,7 @@ import Testing
                 let inThread = try #require(byCommand[threaded]?.first)
                 #expect(inThread.content.relation?.rel_type == "m.thread")
                 #expect(inThread.content.relation?.event_id == lookup)
+                #expect(inThread.content.relation?.inReplyTo?.event_id == threaded)
             }
         }
     }

@@ -87,7 +87,16 @@ final class Inbox: @unchecked Sendable {
     struct Event: Decodable, Sendable {
         struct Content: Decodable, Sendable {
             struct Mentions: Decodable, Sendable { var user_ids: [String]? }
-            struct Relation: Decodable, Sendable { var rel_type: String?; var event_id: String? }
+            struct Relation: Decodable, Sendable {
+                struct InReplyTo: Decodable, Sendable { var event_id: String? }
+                var rel_type: String?
+                var event_id: String?
+                var inReplyTo: InReplyTo?
+                enum CodingKeys: String, CodingKey {
+                    case rel_type, event_id
+                    case inReplyTo = "m.in_reply_to"
+                }
+            }
             var msgtype: String?
             var membership: String?
             var body: String?

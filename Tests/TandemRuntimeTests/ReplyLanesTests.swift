@@ -61,4 +61,21 @@ struct ReplyLanesTests {
         lanes.rode(true)
         #expect(lanes.done.isEmpty && lanes.riding.isEmpty)
     }
+
+    /// Where replies name their message (Matrix), each answered message has its own lane: two people in one room
+    /// are answered side by side, while the parts of one answer keep their order.
+    @Test func perMessageLanesSplitAChannelByTheMessageAnswered() {
+        var lanes = ReplyLanes(width: 8, perMessage: true)
+        let outbox = [
+            OutboxEntry(key: OutboxEntry.replyKey(answering: "$a:x", part: 0), channel: "!room", body: RichText()),
+            OutboxEntry(key: OutboxEntry.replyKey(answering: "$a:x", part: 1), channel: "!room", body: RichText()),
+            OutboxEntry(key: OutboxEntry.replyKey(answering: "$b", part: 0), channel: "!room", body: RichText()),
+            OutboxEntry(key: "sla:H-1:1", channel: "!room", body: RichText()),
+        ]
+        let started = lanes.start(from: outbox).map { $0.map(\.key) }
+        #expect(started == [["reply:$a:x:0", "reply:$a:x:1"], ["reply:$b:0"], ["sla:H-1:1"]])
+        #expect(outbox.map(\.answeredMessage) == ["$a:x", "$a:x", "$b", nil])
+        var perChannel = ReplyLanes(width: 8)
+        #expect(perChannel.start(from: outbox).count == 1)
+    }
 }

@@ -7,12 +7,15 @@ public struct OutgoingChatMessage: Sendable, Equatable {
     public var body: RichText
     /// Deterministic (`reply:<message id>:<n>`): a resend after a crash carries the same key.
     public var idempotencyKey: String
+    /// The message this one answers (nil for a notice), for chats that link a reply to it.
+    public var answering: String?
 
-    public init(channel: String, thread: String? = nil, body: RichText, idempotencyKey: String) {
+    public init(channel: String, thread: String? = nil, body: RichText, idempotencyKey: String, answering: String? = nil) {
         self.channel = channel
         self.thread = thread
         self.body = body
         self.idempotencyKey = idempotencyKey
+        self.answering = answering
     }
 }
 
@@ -39,6 +42,14 @@ public protocol ChatTransport: Sendable {
     func poll(after cursor: String?) async throws -> TransportBatch
     /// Posts one message and returns the platform's id for it.
     func send(_ message: OutgoingChatMessage) async throws -> String
+    /// Whether each reply shows which message it answers (Matrix's `m.in_reply_to`). Then replies to different
+    /// messages in one channel need not arrive in journal order, and the bot sends them side by side.
+    var repliesNameTheirMessage: Bool { get }
+}
+
+extension ChatTransport {
+    /// Most chats show replies in the order they arrive, and only that order tells which answers which.
+    public var repliesNameTheirMessage: Bool { false }
 }
 
 /// Why a transport call failed, and what the caller should do about it.

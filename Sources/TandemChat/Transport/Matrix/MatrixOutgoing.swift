@@ -6,13 +6,21 @@ struct MatrixOutgoing: Encodable {
     var formattedBody: String
     /// Always present: `{}` says "no mentions", so clients do not guess them from the body.
     var mentions: Mentions
-    var relation: ThreadRelation?
+    var relation: Relation?
 
-    init(_ message: MatrixMessage, thread: String?) {
+    /// - Parameters:
+    ///   - thread: the thread's root, to reply in the thread;
+    ///   - answering: the command answered: the reply names it (`m.in_reply_to`), so clients show which message
+    ///     it answers, and replies to different commands need not arrive in order.
+    init(_ message: MatrixMessage, thread: String?, answering: String? = nil) {
         body = message.body
         formattedBody = message.formattedBody
         mentions = Mentions(userIDs: message.mentionedUserIDs.isEmpty ? nil : message.mentionedUserIDs)
-        relation = thread.map(ThreadRelation.init(root:))
+        if let thread {
+            relation = Relation(thread: thread, inReplyTo: answering ?? thread)
+        } else {
+            relation = answering.map { Relation(thread: nil, inReplyTo: $0) }
+        }
     }
 
     struct Mentions: Encodable {
@@ -20,16 +28,19 @@ struct MatrixOutgoing: Encodable {
         enum CodingKeys: String, CodingKey { case userIDs = "user_ids" }
     }
 
-    /// A reply in a thread, with the fallback that shows it as a reply in clients without threads.
-    struct ThreadRelation: Encodable {
-        var relType = "m.thread"
-        var eventID: String
-        var isFallingBack = true
+    /// A reply to a message; in a thread, with the thread's relation and the fallback that shows it as a reply in
+    /// clients without threads (`is_falling_back`).
+    struct Relation: Encodable {
+        var relType: String?
+        var eventID: String?
+        var isFallingBack: Bool?
         var inReplyTo: InReplyTo
 
-        init(root: String) {
-            eventID = root
-            inReplyTo = InReplyTo(eventID: root)
+        init(thread: String?, inReplyTo: String) {
+            relType = thread == nil ? nil : "m.thread"
+            eventID = thread
+            isFallingBack = thread == nil ? nil : true
+            self.inReplyTo = InReplyTo(eventID: inReplyTo)
         }
 
         struct InReplyTo: Encodable {

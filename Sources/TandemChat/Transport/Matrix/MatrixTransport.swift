@@ -267,6 +267,9 @@ public final class MatrixTransport: ChatTransport {
         try await send(message, session: try await connect())
     }
 
+    /// Every reply is sent as a reply to its command (`m.in_reply_to`), so its place in the room does not matter.
+    public var repliesNameTheirMessage: Bool { true }
+
     /// Sends each part of the rendered reply; part n > 0 has the `txnId` `key.n`, so a retry after a failed
     /// part resends the earlier ones as no-ops. Returns the first part's event id ("" for an empty reply).
     private func send(_ message: OutgoingChatMessage, session: Session) async throws -> String {
@@ -275,7 +278,7 @@ public final class MatrixTransport: ChatTransport {
         for (n, part) in parts.enumerated() {
             let txnID = n == 0 ? message.idempotencyKey : message.idempotencyKey + ".\(n)"
             let url = api + "/rooms/\(Self.escaped(message.channel))/send/m.room.message/\(Self.escaped(txnID))"
-            let body = try encoder.encode(MatrixOutgoing(part, thread: message.thread))
+            let body = try encoder.encode(MatrixOutgoing(part, thread: message.thread, answering: message.answering))
             let response = try await call(
                 HTTPClientRequest(
                     method: "PUT", url: url, headers: session.headers + [HTTPField("Content-Type", "application/json")],
