@@ -188,6 +188,8 @@ struct TransportFile: Decodable {
         var settings = RelaySettings()
         settings.host = host ?? settings.host
         settings.port = port ?? settings.port
+        let me = self
+        settings.botToken = { try me.token(file: file) }
         if let teams {
             let token = try secret(
                 file: file, fileKey: "teams.securityTokenFile", path: teams.securityTokenFile, envKey: "teams.securityTokenEnv",

@@ -64,6 +64,9 @@ public struct RelaySettings: Sendable {
     public var port = 8090
     public var slack: RelayConfiguration.Slack?
     public var teams: RelayConfiguration.Teams?
+    /// The token a bot polls a standalone relay (`tandem relay`) with: `transport.tokenEnv`/`tokenFile`, read
+    /// only by `tandem relay`; the embedded relay makes one per process.
+    public var botToken: (@Sendable () throws -> String)?
 }
 
 public struct MatrixSettings: Sendable {

@@ -71,12 +71,8 @@ public enum TandemApp {
             ready = { options.onConnecting(webhook.baseURL) }
         case .relay(let settings):
             // The relay lives in the state folder: a new state is a new relay, and everything in it is for this bot.
-            var relay = RelayConfiguration(
-                stateFolder: folder.file("relay"), botToken: UUID().uuidString, slack: settings.slack, teams: settings.teams)
-            relay.host = settings.host
-            relay.port = options.port ?? settings.port
-            relay.botName = configuration.bot.names.first ?? "tandem"
-            relay.configuredChannels = [configuration.team.salesChannel, configuration.team.jointChannel].compactMap { $0 }
+            let relay = relayConfiguration(
+                settings, of: configuration, folder: folder.file("relay"), botToken: UUID().uuidString, port: options.port)
             let endpoint = RelayEndpoint(configuration: relay, http: http, logger: logger)
             services.append(RelayService(endpoint: endpoint))
             let baseURL = PortBox()

@@ -12,7 +12,7 @@ struct TandemCommand: AsyncParsableCommand {
             with a sample team and sample campaigns. Open the printed URL and talk to @tandem.
             """,
         version: TandemVersion.current,
-        subcommands: [Run.self, Endpoint.self, CheckConfig.self, StateCommand.self, Export.self, Version.self],
+        subcommands: [Run.self, Endpoint.self, Relay.self, CheckConfig.self, StateCommand.self, Export.self, Version.self],
         defaultSubcommand: Run.self
     )
 }

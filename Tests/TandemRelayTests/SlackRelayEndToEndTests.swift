@@ -21,7 +21,7 @@ import Testing
     }
 
     /// Config/local.json's team with Slack ids, on the relay, talking to the fake's API.
-    static func config(apiURL: String, in folder: String) throws -> String {
+    static func config(apiURL: String, in folder: String, relayToken: Bool = false) throws -> String {
         let root = TandemProcess.packageRoot.appendingPathComponent("Config")
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("local.json"))) as! [String: Any]
         var team = config["team"] as! [String: Any]
@@ -33,13 +33,24 @@ import Testing
         team["salesChannel"] = "C0SALES"
         team["jointChannel"] = "C0JOINT"
         config["team"] = team
-        config["transport"] = [
+        var transport: [String: Any] = [
             "type": "relay",
             "slack": ["signingSecretEnv": "TANDEM_TEST_SLACK_SECRET", "botTokenEnv": "TANDEM_TEST_SLACK_TOKEN", "apiBaseURL": apiURL],
         ]
+        if relayToken { transport["tokenEnv"] = "TANDEM_TEST_RELAY_TOKEN" }
+        config["transport"] = transport
         config["seedCampaigns"] = root.appendingPathComponent("sample-campaigns.json").path
         let path = folder + "/slack.json"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// The same team for a bot of its own that polls a standalone relay at `baseURL`.
+    static func webhookConfig(_ relayConfig: String, baseURL: String, in folder: String) throws -> String {
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: relayConfig))) as! [String: Any]
+        config["transport"] = ["type": "webhook", "baseURL": baseURL, "tokenEnv": "TANDEM_TEST_RELAY_TOKEN"]
+        let path = folder + "/bot.json"
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -113,10 +124,68 @@ extension SlackRelayEndToEndTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Sends `count` mentions (every fifth a note) as Slack does, each retried under its `event_id` until the relay
+    /// acknowledges it, and calls `kill` after the seeded commands in `kills`. Returns how many deliveries found
+    /// the relay down.
+    static func stream(
+        _ events: SlackEventSender, count: Int, kills: Set<Int>, kill: (Int) async throws -> Void
+    ) async throws -> Int {
+        let clock = ContinuousClock()
+        var refusedWhileDown = 0
+        for n in 0..<count {
+            let text = n % 5 == 0 ? "<@U0TANDEM> campaign note spring-launch n-\(n)" : "<@U0TANDEM> campaign zz-\(n)"
+            var acknowledged = false
+            // Slack's retries, on a short schedule: the relay comes back within a second.
+            for attempt in 0..<200 where !acknowledged {
+                if attempt > 0 { try await clock.sleep(for: .milliseconds(25)) }
+                let delivery = try? await events.appMention(
+                    user: "U0SAM", channel: "C0SALES", text: text, ts: "1700000000.\(n)", eventID: "Ev0KILL\(n)")
+                acknowledged = delivery?.status == 200
+                if !acknowledged { refusedWhileDown += 1 }
+            }
+            try #require(acknowledged, "command \(n) was never acknowledged")
+            if kills.contains(n) { try await kill(n) }
+        }
+        return refusedWhileDown
+    }
+
+    /// Waits until every lookup of ``stream`` is answered and every note confirmed, then for a sentinel's reply
+    /// (after any resend still owed); returns how many replies were posted twice.
+    static func doubledReplies(_ slack: SlackWebAPIFake, _ events: SlackEventSender, count: Int) async throws -> Int {
+        let lookups = (0..<count).filter { $0 % 5 != 0 }.map { "zz-\($0)*" }
+        let notesExpected = count / 5
+        func complete(_ posts: [SlackPost]) -> Bool {
+            lookups.allSatisfy { token in posts.contains { $0.text.contains(token) } }
+                && posts.filter { $0.text.contains("Noted on") }.count >= notesExpected
+        }
+        var posts = try await slack.posts(count: 1)
+        while !complete(posts) { posts = try await slack.posts(count: posts.count + 1) }
+        _ = try await events.appMention(user: "U0SAM", channel: "C0SALES", text: "<@U0TANDEM> campaign zz-sentinel")
+        while !posts.contains(where: { $0.text.contains("zz-sentinel") }) { posts = try await slack.posts(count: posts.count + 1) }
+        var doubled = posts.filter { $0.text.contains("Noted on") }.count - notesExpected
+        for token in lookups { doubled += posts.filter { $0.text.contains(token) }.count - 1 }
+        return doubled
+    }
+
+    /// The notes stored in the state folder, by `tandem state export`.
+    static func storedNotes(_ state: String) async throws -> [String] {
+        let export = try await TandemProcess.run(["state", "export", "--state", state])
+        let notes = (try? JSONSerialization.jsonObject(with: Data(export.output.utf8)) as? [String: Any])
+            .flatMap { (($0["state"] as? [String: Any])?["team"] as? [String: Any])?["campaigns"] as? [[String: Any]] }?
+            .first { $0["id"] as? String == "spring-launch" }?["salesNotes"] as? [[String: Any]]
+        return notes?.compactMap { $0["text"] as? String }.sorted() ?? []
+    }
+
+    static func seededKills(_ count: Int, seed: UInt64) -> Set<Int> {
+        var random = SplitMix64(seed: seed)
+        var kills = Set<Int>()
+        while kills.count < 5 { kills.insert(Int.random(in: 5..<(count - 5), using: &random)) }
+        return kills
+    }
+
     /// The process (relay and bot together) killed with SIGKILL at seeded points while Slack sends a stream of
-    /// mentions, each retried under its `event_id` until the relay acknowledges it, as Slack retries. Every
-    /// command is answered, and a reply is posted twice at most once per kill: only a kill between Slack's answer
-    /// to `chat.postMessage` and the relay's record of it can do that (Slack has no idempotency key).
+    /// mentions. Every command is answered, and a reply is posted twice at most once per kill: only a kill between
+    /// Slack's answer to `chat.postMessage` and the relay's record of it can do that (Slack has no idempotency key).
     @Test func killedFiveTimesMidStreamEveryCommandIsAnsweredAndNoteStoredOnce() async throws {
         try await SlackWebAPIFake.withRunning(Self.fakeConfiguration) { slack in
             let work = TemporaryFolder("tandem-slack")
@@ -134,54 +203,67 @@ extension SlackRelayEndToEndTests {
             var bot = try await start(true)
             let events = SlackEventSender(relayURL: "http://127.0.0.1:\(port)", configuration: .init(signingSecret: Self.secret))
             let count = 60
-            var random = SplitMix64(seed: 20_261_203)
-            var kills = Set<Int>()
-            while kills.count < 5 { kills.insert(Int.random(in: 5..<(count - 5), using: &random)) }
-            let clock = ContinuousClock()
-            var refusedWhileDown = 0
-            for n in 0..<count {
-                let text = n % 5 == 0 ? "<@U0TANDEM> campaign note spring-launch n-\(n)" : "<@U0TANDEM> campaign zz-\(n)"
-                let eventID = "Ev0KILL\(n)"
-                var acknowledged = false
-                // Slack's retries, on a short schedule: the relay comes back within a second.
-                for attempt in 0..<200 where !acknowledged {
-                    if attempt > 0 { try await clock.sleep(for: .milliseconds(25)) }
-                    let delivery = try? await events.appMention(user: "U0SAM", channel: "C0SALES", text: text, ts: "1700000000.\(n)", eventID: eventID)
-                    acknowledged = delivery?.status == 200
-                    if !acknowledged { refusedWhileDown += 1 }
-                }
-                try #require(acknowledged, "command \(n) was never acknowledged")
-                if kills.contains(n) {
-                    await bot.kill()
-                    bot = try await start(false)
-                }
+            let kills = Self.seededKills(count, seed: 20_261_203)
+            let refusedWhileDown = try await Self.stream(events, count: count, kills: kills) { _ in
+                await bot.kill()
+                bot = try await start(false)
             }
             // The kills landed while Slack was sending: deliveries found the relay down and were retried.
             #expect(refusedWhileDown >= kills.count)
-            // Every lookup answered once, every note confirmed: wait until all are there, then count.
-            let lookups = (0..<count).filter { $0 % 5 != 0 }.map { "zz-\($0)*" }
-            let notesExpected = count / 5
-            func complete(_ posts: [SlackPost]) -> Bool {
-                lookups.allSatisfy { token in posts.contains { $0.text.contains(token) } }
-                    && posts.filter { $0.text.contains("Noted on") }.count >= notesExpected
-            }
-            var posts = try await slack.posts(count: 1)
-            while !complete(posts) { posts = try await slack.posts(count: posts.count + 1) }
-            // A sentinel's reply comes after any resend the outbox still owed.
-            _ = try await events.appMention(user: "U0SAM", channel: "C0SALES", text: "<@U0TANDEM> campaign zz-sentinel")
-            while !posts.contains(where: { $0.text.contains("zz-sentinel") }) { posts = try await slack.posts(count: posts.count + 1) }
-            var doubled = posts.filter { $0.text.contains("Noted on") }.count - notesExpected
-            for token in lookups {
-                doubled += posts.filter { $0.text.contains(token) }.count - 1
-            }
+            let doubled = try await Self.doubledReplies(slack, events, count: count)
             #expect(doubled <= kills.count, "\(doubled) replies posted twice")
             #expect(await bot.terminate() == 0)
+            #expect(try await Self.storedNotes(state) == stride(from: 0, to: count, by: 5).map { "n-\($0)" }.sorted())
+        }
+    }
 
-            let export = try await TandemProcess.run(["state", "export", "--state", state])
-            let notes = (try? JSONSerialization.jsonObject(with: Data(export.output.utf8)) as? [String: Any])
-                .flatMap { (($0["state"] as? [String: Any])?["team"] as? [String: Any])?["campaigns"] as? [[String: Any]] }?
-                .first { $0["id"] as? String == "spring-launch" }?["salesNotes"] as? [[String: Any]]
-            #expect(notes?.compactMap { $0["text"] as? String }.sorted() == stride(from: 0, to: count, by: 5).map { "n-\($0)" }.sorted())
+    /// `tandem relay` and the bot as two processes (the bot on the webhook transport, polling the relay), each
+    /// killed alone at seeded points: the relay's journal keeps what Slack was told was received, the bot's journal
+    /// what it handled; every command is answered and every note stored once.
+    @Test func theRelayAndTheBotKilledApartEveryCommandIsAnswered() async throws {
+        try await SlackWebAPIFake.withRunning(Self.fakeConfiguration) { slack in
+            let work = TemporaryFolder("tandem-slack")
+            defer { work.remove() }
+            let port = try Self.freePort()
+            let relayConfig = try Self.config(apiURL: slack.apiURL, in: work.path, relayToken: true)
+            let botConfig = try Self.webhookConfig(relayConfig, baseURL: "http://127.0.0.1:\(port)", in: work.path)
+            let state = work.file("state")
+            let environment = [
+                "TANDEM_TEST_SLACK_SECRET": Self.secret, "TANDEM_TEST_SLACK_TOKEN": slack.configuration.botToken,
+                "TANDEM_TEST_RELAY_TOKEN": "relay-test-token",
+            ]
+            let startRelay = { (wait: Bool) in
+                try await TandemProcess(
+                    launching: ["relay", "--config", relayConfig, "--state", work.file("relay"), "--port", String(port), "--log-level", "warning"],
+                    environment: environment, waitForURL: wait, errorLog: work.file("relay.log"))
+            }
+            let startBot = { (wait: Bool) in
+                try await TandemProcess(
+                    launching: ["run", "--config", botConfig, "--state", state, "--log-level", "warning"], stateFolder: state,
+                    environment: environment, waitForURL: wait, errorLog: work.file("bot.log"))
+            }
+            var relay = try await startRelay(true)
+            var bot = try await startBot(true)
+            let events = SlackEventSender(relayURL: "http://127.0.0.1:\(port)", configuration: .init(signingSecret: Self.secret))
+            // A new bot polls from its first cursor on: wait for one answer before the stream.
+            _ = try await events.appMention(user: "U0SAM", channel: "C0SALES", text: "<@U0TANDEM> campaign zz-warmup")
+            _ = try await slack.posts(count: 1)
+            let count = 60
+            let kills = Self.seededKills(count, seed: 4_242)
+            _ = try await Self.stream(events, count: count, kills: kills) { n in
+                if n % 2 == 0 {
+                    await relay.kill()
+                    relay = try await startRelay(false)
+                } else {
+                    await bot.kill()
+                    bot = try await startBot(false)
+                }
+            }
+            let doubled = try await Self.doubledReplies(slack, events, count: count)
+            #expect(doubled <= kills.count, "\(doubled) replies posted twice")
+            #expect(await bot.terminate() == 0)
+            #expect(await relay.terminate() == 0)
+            #expect(try await Self.storedNotes(state) == stride(from: 0, to: count, by: 5).map { "n-\($0)" }.sorted())
         }
     }
 }
