@@ -47,6 +47,9 @@ final class Relay: Sendable {
     /// Channels updates came from, in order, with their chat.
     private let seenChannels = Mutex<[(id: String, platform: Platform)]>([])
     private let deliveries = Mutex(Deliveries())
+    /// Update id → where its answer goes instead of a new message (a slash command's `response_url`), while the
+    /// update is retained. A secret of sorts: anyone holding it may post there, so it is never logged.
+    private let replyURLs = Mutex<[String: String]>([:])
 
     /// The bot's keys of delivered replies, bounded like the feed.
     struct Deliveries {
@@ -74,14 +77,19 @@ final class Relay: Sendable {
         feed.restore(contents.updates)
         for delivery in contents.delivered { remember(delivery.key, ids: delivery.ids) }
         for entry in contents.updates { sawChannel(entry.update.channel, Self.platform(ofUpdate: entry.update.id)) }
+        let retainedIDs = Set(contents.updates.suffix(feed.retained).map(\.update.id))
+        replyURLs.withLock { urls in
+            for (id, url) in contents.replyURLs where retainedIDs.contains(id) { urls[id] = url }
+        }
     }
 
     /// Queues `update` under `key` once: written and synced before this returns. False for a key already queued.
     /// - Throws: the journal's error; the key is then free again, so the platform's retry can bring it.
-    func enqueue(key: String, update: Update) async throws -> Bool {
+    func enqueue(key: String, update: Update, replyURL: String? = nil) async throws -> Bool {
         guard feed.reserve(key) else { return false }
         do {
-            try await journal.record(key: key, update: update, into: feed)
+            try await journal.record(key: key, update: update, replyURL: replyURL, into: feed)
+            if let replyURL { replyURLs.withLock { $0[update.id] = replyURL } }
         } catch {
             feed.release(key)
             throw error
@@ -91,6 +99,9 @@ final class Relay: Sendable {
     }
 
     func delivered(_ key: String) -> [String]? { deliveries.withLock { $0.ids[key] } }
+
+    /// Where the answer to `updateID` goes instead of a new message, if anywhere.
+    func replyURL(for updateID: String) -> String? { replyURLs.withLock { $0[updateID] } }
 
     func remember(_ key: String, ids: [String]) {
         deliveries.withLock { d in

@@ -6,7 +6,8 @@ import TandemStore
 /// told "received", and one per reply delivered, so a restart neither loses an update nor posts a reply twice.
 ///
 /// Lines (keys sorted):
-/// - `{"id":7,"key":"slack:Ev0123","update":{…protocol v1 update…}}`
+/// - `{"id":7,"key":"slack:Ev0123","update":{…protocol v1 update…}}`, with `"reply":"https://hooks.slack.com/…"`
+///   for a slash command (its `response_url`, where the answer goes)
 /// - `{"delivered":"reply:7:0","ids":["1712345678.000100"]}` — the bot's idempotency key and the platform's
 ///   message ids
 ///
@@ -20,11 +21,15 @@ final class RelayJournal: Sendable {
         var update: Update?
         var delivered: String?
         var ids: [String]?
+        /// Where the answer to this update goes instead of a new message: a slash command's `response_url`.
+        var reply: String?
     }
 
     /// What a journal held at start.
     struct Contents {
         var updates: [UpdateFeed.Entry] = []
+        /// Update id → the URL its answer goes to (slash commands).
+        var replyURLs: [String: String] = [:]
         /// The bot's idempotency key → the platform's message ids, oldest first.
         var delivered: [(key: String, ids: [String])] = []
         var warnings: [String] = []
@@ -75,6 +80,7 @@ final class RelayJournal: Sendable {
                         throw RelayJournalError(file: path, line: number, problem: "update id \(id) does not follow \(last.id)")
                     }
                     contents.updates.append(UpdateFeed.Entry(id: id, key: key, update: update))
+                    if let reply = line.reply { contents.replyURLs[update.id] = reply }
                 } else if let key = line.delivered, let ids = line.ids {
                     contents.delivered.append((key, ids))
                 } else {
@@ -87,9 +93,9 @@ final class RelayJournal: Sendable {
     }
 
     /// Writes and syncs the next update of `feed`, then appends it there. Serial, so ids follow the file's order.
-    func record(key: String, update: Update, into feed: UpdateFeed) async throws {
+    func record(key: String, update: Update, replyURL: String? = nil, into feed: UpdateFeed) async throws {
         try await queue.run { [self] in
-            let line = Line(id: feed.nextID, key: key, update: update)
+            let line = Line(id: feed.nextID, key: key, update: update, reply: replyURL)
             try files.append(encoder.encode(line) + Data("\n".utf8), to: path)
             try files.fsync(path)
             feed.append(key: key, update: update)
@@ -110,7 +116,8 @@ final class RelayJournal: Sendable {
         guard contents.lines > 2 * retained + 16 else { return }
         var data = Data()
         for entry in contents.updates.suffix(retained) {
-            data += try encoder.encode(Line(id: entry.id, key: entry.key, update: entry.update)) + Data("\n".utf8)
+            let line = Line(id: entry.id, key: entry.key, update: entry.update, reply: contents.replyURLs[entry.update.id])
+            data += try encoder.encode(line) + Data("\n".utf8)
         }
         for delivery in contents.delivered.suffix(retained) {
             data += try encoder.encode(Line(delivered: delivery.key, ids: delivery.ids)) + Data("\n".utf8)

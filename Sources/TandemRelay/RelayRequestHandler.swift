@@ -96,7 +96,9 @@ struct RelayRequestHandler: HTTPResponder {
         if fields["ssl_check"] == "1" { return .ok }
         guard let command = SlackCommand(form: body) else { throw RequestFailure.badRequest("not a Slack slash command") }
         let botUser = relay.slackUserID.withLock { $0 }
-        try await queue("slack-command:" + command.triggerID, command.update(botUserID: botUser, botName: relay.botName), retry: nil)
+        try await queue(
+            "slack-command:" + command.triggerID, command.update(botUserID: botUser, botName: relay.botName), retry: nil,
+            replyURL: command.responseURL)
         return .json(["response_type": "in_channel"])
     }
 
@@ -138,9 +140,9 @@ struct RelayRequestHandler: HTTPResponder {
 
     /// Queues an update; false when it was a retry of one already queued.
     @discardableResult
-    private func queue(_ key: String, _ update: Update, retry: String?) async throws -> Bool {
+    private func queue(_ key: String, _ update: Update, retry: String?, replyURL: String? = nil) async throws -> Bool {
         do {
-            if try await relay.enqueue(key: key, update: update) {
+            if try await relay.enqueue(key: key, update: update, replyURL: replyURL) {
                 relay.logger.info("queued", metadata: ["key": "\(key)", "channel": "\(update.channel)"])
                 return true
             } else {
@@ -197,12 +199,21 @@ struct RelayRequestHandler: HTTPResponder {
         switch relay.platform(of: channel) {
         case .slack:
             guard let slack = relay.slack else { throw .refused(code: "no Slack configured", hint: nil) }
+            // The answer to a slash command goes to its response_url: it reaches the channel even where the bot is
+            // not a member. An expired one (5 posts, 30 minutes) falls back to a message.
+            if let key, let update = OutboxKey.answered(key), let url = relay.replyURL(for: update) {
+                do {
+                    try await slack.api.respond(to: url, text: text)
+                    return "slack-response:" + key
+                } catch .refused {
+                    relay.logger.info("a slash command's response_url is used up; posting instead", metadata: ["key": "\(key)"])
+                }
+            }
             return try await slack.api.postMessage(channel: channel, text: text, threadTS: thread)
         case .teams:
             // `reply:<update id>:0` answers the webhook waiting for that update, if it still waits.
-            if let key, key.hasPrefix("reply:"), key.hasSuffix(":0") {
-                let update = String(key.dropFirst("reply:".count).dropLast(2))
-                if relay.pending.answer(update, with: text) { return update }
+            if let key, key.hasSuffix(":0"), let update = OutboxKey.answered(key), relay.pending.answer(update, with: text) {
+                return update
             }
             guard let workflows = relay.teams?.workflows else {
                 throw .refused(
@@ -236,6 +247,16 @@ struct RelayRequestHandler: HTTPResponder {
         guard HMACSHA256.equal(Array(token.utf8), Array(relay.botToken.utf8)) else {
             throw RequestFailure.unauthorized("unknown token")
         }
+    }
+}
+
+/// The bot's outbox keys, as far as the relay reads them: `reply:<update id>:<part>` answers an update.
+enum OutboxKey {
+    /// The update a reply key answers.
+    static func answered(_ key: String) -> String? {
+        guard key.hasPrefix("reply:"), let colon = key.lastIndex(of: ":") else { return nil }
+        let id = key[key.index(key.startIndex, offsetBy: 6)..<max(colon, key.index(key.startIndex, offsetBy: 6))]
+        return id.isEmpty ? nil : String(id)
     }
 }
 

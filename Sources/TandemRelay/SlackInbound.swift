@@ -55,6 +55,8 @@ struct SlackCommand {
     var user: String
     var channel: String
     var triggerID: String
+    /// Where the answer goes: shown to the channel, even where the bot is not a member (5 posts in 30 minutes).
+    var responseURL: String?
 
     init?(form body: [UInt8]) {
         let fields = FormFields(body)
@@ -63,6 +65,7 @@ struct SlackCommand {
         self.user = user
         self.channel = channel
         self.triggerID = trigger
+        self.responseURL = fields["response_url"].flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil }
     }
 
     func update(botUserID: String?, botName: String) -> Update {

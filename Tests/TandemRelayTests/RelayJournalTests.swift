@@ -92,4 +92,24 @@ struct RelayJournalTests {
         // A cursor from a journal that was replaced starts over from the latest id.
         #expect(feed.page(after: 99, limit: 10).cursor == "1")
     }
+
+    /// A slash command's response_url survives a restart with its update, so the answer still goes there.
+    @Test func aSlashCommandsReplyURLComesBackWithItsUpdate() async throws {
+        let folder = try Self.folder()
+        defer { folder.remove() }
+        let journal = RelayJournal(path: folder.file("relay.jsonl"))
+        let feed = UpdateFeed()
+        try await journal.record(key: "slack-command:1.2", update: Self.update(1), replyURL: "https://hooks.slack.com/commands/T/1/x", into: feed)
+        try await journal.record(key: "slack:Ev2", update: Self.update(2), into: feed)
+        let contents = try await RelayJournal(path: folder.file("relay.jsonl")).load()
+        #expect(contents.replyURLs == [Self.update(1).id: "https://hooks.slack.com/commands/T/1/x"])
+    }
+
+    @Test(arguments: [
+        ("reply:slack:C1:1.0:0", "slack:C1:1.0"), ("reply:teams:42:3", "teams:42"), ("reply:x:0", "x"),
+        ("sla:H-1:1", nil), ("reply::0", nil), ("reply:", nil),
+    ] as [(String, String?)])
+    func aReplyKeyNamesTheUpdateItAnswers(key: String, update: String?) {
+        #expect(OutboxKey.answered(key) == update)
+    }
 }

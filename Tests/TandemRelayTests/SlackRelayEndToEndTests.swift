@@ -102,7 +102,10 @@ import Testing
             let announcement = posts.first { $0.channel == "C0SALES" && $0.text.contains("<@U0SAM>") }
             #expect(announcement != nil, "the rep is a real Slack mention: \(texts)")
             #expect(posts.filter { $0.channel == "D0SAM" }.count == 1)
-            #expect(posts.contains { $0.channel == "C0JOINT" && $0.text.contains("kampagne") }, "Jonas asked in German")
+            // The slash command's answer went to its response_url, shown in the channel; Jonas asked in German.
+            let answered = try await slack.responseURLPosts(count: 1)
+            #expect(answered[0].text.contains("hilfe [Befehl]") && answered[0].responseType == "in_channel")
+            #expect(!posts.contains { $0.text.contains("hilfe [Befehl]") }, "answered once, not also as a message")
             #expect(posts.contains { $0.channel == "C0SALES" && $0.text.contains("H-1") && $0.text.lowercased().contains("accept") })
             #expect(!texts.contains { $0.contains("<!channel>") || $0.contains("<!here>") || $0.contains("**") })
             #expect(!texts.contains { $0.contains("an echo") })
