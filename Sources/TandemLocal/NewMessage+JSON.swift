@@ -7,7 +7,7 @@ extension NewMessage {
     /// Slack incoming-webhook bodies (`{"text": ...}`, extra fields ignored) decode too. A missing `text` is left
     /// to ``ChatRoom/post(_:from:)``, which says so.
     /// - Throws: ``RequestFailure`` (400) saying what is wrong with the body.
-    init(json body: Data) throws(RequestFailure) {
+    package init(json body: Data) throws(RequestFailure) {
         do {
             self = try JSONDecoder().decode(NewMessage.self, from: body)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

@@ -170,7 +170,7 @@ struct RelayRequestHandler: HTTPResponder {
     private func deliver(_ request: Request) async throws -> Response {
         try authenticate(request)
         let body = try await request.boundedBody(limit: maxBodyBytes)
-        let message = try JSONDecoder().decode(NewMessage.self, from: Data(body.readableBytesView))
+        let message = try NewMessage(json: Data(body.readableBytesView))
         guard let channel = message.channel, let text = message.text, !text.isEmpty else {
             throw RequestFailure.badRequest("channel and text are required")
         }

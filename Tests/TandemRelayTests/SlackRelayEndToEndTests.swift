@@ -248,6 +248,17 @@ extension SlackRelayEndToEndTests {
             var relay = try await startRelay(true)
             var bot = try await startBot(true)
             let events = SlackEventSender(relayURL: "http://127.0.0.1:\(port)", configuration: .init(signingSecret: Self.secret))
+            // The bot's side of the relay: a malformed post with the right token is a 400, not a crash; a wrong token a 401.
+            let http = CurlHTTPClient()
+            defer { http.shutdown() }
+            for (token, status) in [("relay-test-token", 400), ("not-the-token", 401)] {
+                let refused = try await http.send(
+                    HTTPClientRequest(
+                        method: "POST", url: "http://127.0.0.1:\(port)/messages",
+                        headers: [HTTPField("Authorization", "Bearer " + token), HTTPField("Content-Type", "application/json")],
+                        body: Data("{not json".utf8)))
+                #expect(refused.status == status)
+            }
             // A new bot polls from its first cursor on: wait for one answer before the stream.
             _ = try await events.appMention(user: "U0SAM", channel: "C0SALES", text: "<@U0TANDEM> campaign zz-warmup")
             _ = try await slack.posts(count: 1)
