@@ -59,10 +59,19 @@ class Conn:
 
     def request(self, method, path, body=None):
         """Returns (status, body bytes). Reconnects once if a kept-alive connection was closed by the server."""
-        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {self.token}\r\n"
-        if body is not None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        return self.exchange(method, path, headers, data)
+
+    def exchange(self, method, path, headers, data=None):
+        """Sends `data` (bytes) with `headers` (a dict) as they are; returns (status, body bytes). Reconnects once if a
+        kept-alive connection was closed by the server."""
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        if data is not None:
+            head += f"Content-Length: {len(data)}\r\n\r\n"
             raw = head.encode() + data
         else:
             raw = (head + "\r\n").encode()

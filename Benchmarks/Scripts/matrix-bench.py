@@ -74,6 +74,9 @@ status 1, after the table, when a command went unanswered or was answered twice 
 import argparse, base64, hashlib, hmac, http.client, json, os, platform, secrets, shutil, signal, socket, subprocess, sys
 import tempfile, threading, time, urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (its process handling, shared by the benchmarks here)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 SERVER_NAME = "localhost"
@@ -279,39 +282,12 @@ def answered_command(event):
 # Processes: each in its own process group, stopped with SIGTERM to the group, SIGKILL after 10 s.
 
 
-class Processes:
-    def __init__(self):
-        self.running = []
+class Processes(bench.Processes):
+    """bench.py's children, each with its output in a log file."""
 
     def start(self, args, log_path, env=None):
-        out = open(log_path, "ab")
-        p = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             start_new_session=True, env=env)
-        out.close()
-        self.running.append(p)
-        return p
-
-    def stop(self, p, grace=10):
-        if p not in self.running:
-            return
-        self.running.remove(p)
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                p.wait(grace)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                p.wait()
-
-    def stop_all(self):
-        for p in list(reversed(self.running)):
-            self.stop(p)
+        with open(log_path, "ab") as out:
+            return super().start(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ Then it stops the bot.
 """
 import argparse, hashlib, hmac, http.server, json, os, re, shutil, socket, subprocess, sys, tempfile, threading, time, uuid
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import Conn  # noqa: E402  (the keep-alive client every benchmark here uses)
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-0000000000-bench-relay"
@@ -161,72 +164,24 @@ class FakeSlack:
 
 
 class SlackSender:
-    """One keep-alive connection to the relay (raw socket, TCP_NODELAY), posting signed events."""
+    """One keep-alive connection to the relay (bench.py's raw-socket client, TCP_NODELAY), posting signed events."""
 
     def __init__(self, port):
-        self.port = port
-        self.sock = None
-        self.buffer = b""
-
-    def connect(self):
-        self.close()
-        self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buffer = b""
+        self.conn = Conn("127.0.0.1", port, None, timeout=30)
 
     def close(self):
-        if self.sock:
-            try:
-                self.sock.close()
-            except OSError:
-                pass
-        self.sock = None
-
-    def _read_response(self):
-        while b"\r\n\r\n" not in self.buffer:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("relay closed the connection")
-            self.buffer += chunk
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0"))
-        while len(self.buffer) < length:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("relay closed the connection mid-body")
-            self.buffer += chunk
-        body, self.buffer = self.buffer[:length], self.buffer[length:]
-        if headers.get("connection", "").lower() == "close":
-            self.close()
-        return status, body
+        self.conn.close()
 
     def post(self, envelope):
         """Signs and posts one envelope; returns (status, seconds until the whole response was read)."""
         raw = json.dumps(envelope, separators=(",", ":")).encode()
-        for attempt in range(2):
-            ts = str(int(time.time()))
-            signature = "v0=" + hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
-            request = (f"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nUser-Agent: Slackbot 1.0 "
-                       f"(+https://api.slack.com/robots)\r\nContent-Type: application/json\r\nX-Slack-Request-Timestamp: {ts}"
-                       f"\r\nX-Slack-Signature: {signature}\r\nContent-Length: {len(raw)}\r\n\r\n").encode() + raw
-            if self.sock is None:
-                self.connect()
-            start = time.perf_counter()
-            try:
-                self.sock.sendall(request)
-                status, _ = self._read_response()
-                return status, time.perf_counter() - start
-            except (ConnectionError, OSError):
-                self.close()
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        ts = str(int(time.time()))
+        signature = "v0=" + hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
+        headers = {"User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)", "Content-Type": "application/json",
+                   "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+        start = time.perf_counter()
+        status, _ = self.conn.exchange("POST", "/slack/events", headers, raw)
+        return status, time.perf_counter() - start
 
 
 class Events:
