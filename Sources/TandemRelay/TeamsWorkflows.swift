@@ -8,19 +8,9 @@ struct TeamsWorkflows: Sendable {
     let url: String
     let http: any HTTPClient
 
-    /// Posts `text` as an Adaptive Card with one text block.
+    /// Posts `text` as an Adaptive Card with one text block (the card announcements to Teams use too).
     func post(_ text: String) async throws(DeliveryFailure) {
-        let card: [String: Any] = [
-            "type": "message",
-            "attachments": [[
-                "contentType": "application/vnd.microsoft.card.adaptive",
-                "content": [
-                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-                    "body": [["type": "TextBlock", "text": text, "wrap": true]],
-                ] as [String: Any],
-            ]],
-        ]
-        let body = (try? JSONSerialization.data(withJSONObject: card)) ?? Data()
+        let body = AnnouncementWebhook.teamsCardBody(text)
         let response: HTTPClientResponse
         do {
             response = try await http.send(

@@ -45,6 +45,10 @@ public enum ConfigCheck {
         }
         lines.append("sales channel: \(team.salesChannel ?? "none (handoff announcements and reminders stay in the channel they came from)")")
         lines.append("joint channel: \(team.jointChannel ?? "none (no weekly report)")")
+        // The kind only: the URL is the webhook's credential.
+        for (channel, webhook) in configuration.announcements.sorted(by: { $0.key < $1.key }) {
+            lines.append("announcements: \(channel) → a \(webhook.kind.rawValue) incoming webhook (URL read)")
+        }
         if let path = configuration.seedCampaigns {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError(file: configuration.file, key: "seedCampaigns", problem: "cannot read \(path)")
@@ -97,7 +101,7 @@ public enum ConfigCheck {
         }
         let team = configuration.team
         for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {
-            if let channel, !reachable.contains(channel) {
+            if let channel, !reachable.contains(channel), configuration.announcements[channel] == nil {
                 lines.append("warning: \(key) \(channel) is not among them: invite the bot there, or fix the id")
             }
         }

@@ -14,15 +14,18 @@ struct ConfigFile: Decodable {
     var seedCampaigns: String?
     var policies: PoliciesFile?
     var state: StateFile?
+    var announcements: [AnnouncementFile]?
 
     /// The runtime configuration of a file read from `path`.
     /// - Throws: `ConfigurationError` naming `path` and the key at fault.
     func configuration(path: String) throws -> Configuration {
         let policies = self.policies ?? PoliciesFile()
         var team = try self.team.team(file: path)
-        if self.transport.type == "matrix" { try Self.checkMatrixIDs(team, file: path) }
+        // A channel announced to a webhook is not the chat's: its id need not look like one.
+        let announced = Set((announcements ?? []).map(\.channel))
+        if self.transport.type == "matrix" { try Self.checkMatrixIDs(team, file: path, announced: announced) }
         if self.transport.type == "relay" && self.transport.slack != nil && self.transport.teams == nil {
-            try Self.checkSlackIDs(team, file: path)
+            try Self.checkSlackIDs(team, file: path, announced: announced)
         }
         team.serviceLevels = try policies.serviceLevels(file: path)
         team.rejectReasons = try policies.rejectReasons(file: path)
@@ -30,6 +33,7 @@ struct ConfigFile: Decodable {
         let store = try (state ?? StateFile()).configuration(file: path)
         // Secrets last: a config whose only problem is a missing token has had everything else checked.
         var transport = try self.transport.settings(file: path)
+        let webhooks = try AnnouncementFile.webhooks(announcements ?? [], file: path)
         if case .local(var local) = transport {
             for member in team.members where local.tokens[member.id] == nil {
                 local.tokens[member.id] = "local-" + member.id
@@ -43,20 +47,20 @@ struct ConfigFile: Decodable {
         return Configuration(
             transport: transport, bot: bot, team: team,
             seedCampaigns: seedCampaigns.map { $0.hasPrefix("/") ? $0 : (folder as NSString).appendingPathComponent($0) },
-            notices: notices, store: store, file: path)
+            notices: notices, store: store, file: path, announcements: webhooks)
     }
 }
 
 extension ConfigFile {
     /// On Matrix, members are user ids (`@sam:example.org`) and the team's channels are room ids (`!…`): a
     /// local id like `sam` would never match a sender, and a reminder to `sales` would never arrive.
-    static func checkMatrixIDs(_ team: Team, file: String) throws {
+    static func checkMatrixIDs(_ team: Team, file: String, announced: Set<String>) throws {
         for (i, member) in team.members.enumerated() where !MatrixID.isUserID(member.id) {
             throw ConfigurationError(
                 file: file, key: "team.members[\(i)].id", problem: "'\(member.id)' is not a Matrix user id (e.g. @sam:example.org)")
         }
         for (key, room) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {
-            if let room, !room.hasPrefix("!") {
+            if let room, !room.hasPrefix("!"), !announced.contains(room) {
                 throw ConfigurationError(
                     file: file, key: key, problem: "'\(room)' is not a Matrix room id (it starts with !; Element shows it in Settings → Advanced)")
             }
@@ -67,7 +71,7 @@ extension ConfigFile {
 extension ConfigFile {
     /// Through the Slack relay, members are Slack user ids (`U012AB3CD`) and the team's channels Slack channel
     /// ids (`C…`, `G…`): names would never match a sender, and Slack posts only by id.
-    static func checkSlackIDs(_ team: Team, file: String) throws {
+    static func checkSlackIDs(_ team: Team, file: String, announced: Set<String>) throws {
         func isID(_ id: String, _ starts: String) -> Bool {
             guard let first = id.first, starts.contains(first), id.count >= 2 else { return false }
             return id.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
@@ -78,7 +82,7 @@ extension ConfigFile {
                 problem: "'\(member.id)' is not a Slack user id (e.g. U012AB3CD: the member's profile → ⋮ → Copy member ID)")
         }
         for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {
-            if let channel, !isID(channel, "CGD") {
+            if let channel, !isID(channel, "CGD"), !announced.contains(channel) {
                 throw ConfigurationError(
                     file: file, key: key, problem: "'\(channel)' is not a Slack channel id (e.g. C0123ABCD: the channel's details, at the bottom)")
             }
@@ -268,21 +272,28 @@ struct TransportFile: Decodable {
         try secret(file: file, fileKey: "tokenFile", path: tokenFile, envKey: "tokenEnv", env: tokenEnv ?? "TANDEM_TOKEN")
     }
 
-    /// A secret from the file at `path` if given, else from the environment variable `env`; errors name the key
-    /// and the file or variable, never the value.
     private func secret(file: String, fileKey: String, path: String?, envKey: String, env: String) throws -> String {
+        try ConfigSecret.read(file: file, fileKey: "transport." + fileKey, path: path, envKey: "transport." + envKey, env: env)
+    }
+}
+
+/// Secrets (tokens, webhook URLs) come from a file or an environment variable, never from the config file itself.
+enum ConfigSecret {
+    /// The secret in the file at `path` if given, else in the environment variable `env`; errors name the key
+    /// (`fileKey` or `envKey`, whole) and the file or variable, never the value.
+    static func read(file: String, fileKey: String, path: String?, envKey: String, env: String) throws -> String {
         if let path {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError(file: file, key: "transport." + fileKey, problem: "cannot read \(path)")
+                throw ConfigurationError(file: file, key: fileKey, problem: "cannot read \(path)")
             }
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else {
-                throw ConfigurationError(file: file, key: "transport." + fileKey, problem: "\(path) is empty")
+                throw ConfigurationError(file: file, key: fileKey, problem: "\(path) is empty")
             }
             return value
         }
         guard let value = ProcessInfo.processInfo.environment[env], !value.isEmpty else {
-            throw ConfigurationError(file: file, key: "transport." + envKey, problem: "the environment variable \(env) is not set")
+            throw ConfigurationError(file: file, key: envKey, problem: "the environment variable \(env) is not set")
         }
         return value
     }

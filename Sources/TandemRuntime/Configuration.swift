@@ -19,6 +19,8 @@ public struct Configuration: Sendable {
     public var store: JournalStore.Configuration
     /// Where the file was read from, for messages.
     public var file: String
+    /// Channel id → the incoming webhook its messages are posted to instead of the chat (`announcements`).
+    public var announcements: [String: AnnouncementWebhook] = [:]
 
     /// Reads and validates a configuration file.
     /// - Throws: `ConfigurationError` naming the file and the key at fault.

@@ -44,7 +44,7 @@ public enum TandemApp {
         let http = CurlHTTPClient()
         defer { http.shutdown() }
         var services: [any Service] = []
-        let transport: any ChatTransport
+        let chat: any ChatTransport
         let botUserID: String
         var ready: @Sendable () async throws -> Void = {}
         switch configuration.transport {
@@ -60,13 +60,13 @@ public enum TandemApp {
                 baseURL.set(url)
                 options.onListening(url + "/")
             }
-            transport = LazyWebhookTransport(baseURL: baseURL, token: local.botToken, http: http)
+            chat = LazyWebhookTransport(baseURL: baseURL, token: local.botToken, http: http)
             botUserID = local.botID
             // The embedded endpoint starts empty with this process: everything in it is meant for this bot,
             // including what people type before the bot's first poll.
             if state.cursor == nil { state.cursor = "0" }
         case .webhook(let webhook):
-            transport = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
+            chat = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
             botUserID = ""
             ready = { options.onConnecting(webhook.baseURL) }
         case .relay(let settings):
@@ -81,14 +81,14 @@ public enum TandemApp {
                 baseURL.set("http://127.0.0.1:\(port)")
                 options.onConnecting("http://\(settings.host):\(port)/ (the relay: Slack posts to /slack/events, Teams to /teams/webhook)")
             }
-            transport = LazyWebhookTransport(baseURL: baseURL, token: relay.botToken, http: http)
+            chat = LazyWebhookTransport(baseURL: baseURL, token: relay.botToken, http: http)
             botUserID = ""
             if state.cursor == nil { state.cursor = "0" }
         case .matrix(let matrix):
             let client = MatrixTransport(
                 configuration: .init(homeserver: matrix.homeserver, credentials: matrix.credentials, invites: matrix.invites),
                 http: http, logger: logger)
-            transport = client
+            chat = client
             // The transport knows its own id (from whoami) and never returns its own messages.
             botUserID = ""
             ready = {
@@ -109,6 +109,10 @@ public enum TandemApp {
                 options.onConnecting(matrix.homeserver)
             }
         }
+        // Announce-only channels post to their webhooks; everything else goes to the chat.
+        let transport: any ChatTransport =
+            configuration.announcements.isEmpty
+            ? chat : AnnouncingTransport(inner: chat, webhooks: configuration.announcements, http: http)
         let bot = BotService(
             .init(
                 transport: transport, store: store, handler: CommandHandler(team: configuration.team),

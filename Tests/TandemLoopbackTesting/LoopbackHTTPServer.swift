@@ -16,6 +16,8 @@ public struct LoopbackHTTPRequest: Sendable {
     public let headerFields: [(name: String, value: String)]
     /// The client's port, to tell connections apart.
     public let remotePort: Int?
+    /// The query string without its `?`, if any (Google Chat's `requestId`, Discord's `wait`).
+    public var query: String? = nil
 
     /// The first value of a header, by case-insensitive name (HTTP field names are case-insensitive).
     public func header(_ name: String) -> String? {
@@ -93,7 +95,8 @@ private struct HandlerResponder: HTTPResponder {
                 path: request.uri.path,
                 body: Array(body.readableBytesView),
                 headerFields: request.headers.map { (name: $0.name.rawName, value: $0.value) },
-                remotePort: context.remotePort
+                remotePort: context.remotePort,
+                query: request.uri.query
             )
         )
         var headers = HTTPFields()

@@ -7,16 +7,22 @@ import TandemCore
 /// defused with a zero-width joiner, so user text can neither format nor ping.
 public enum MarkdownRenderer {
     public static func render(_ text: RichText) -> String {
-        // Into one string, not arrays of pieces joined: this runs for every reply sent.
+        layOut(text, bullet: "- ", inlines: render(_:into:))
+    }
+
+    /// The block layout of the text renderers: a line break between blocks, each list item a line after `bullet`.
+    /// Into one string, not arrays of pieces joined: this runs for every reply sent.
+    static func layOut(_ text: RichText, bullet: String, inlines render: ([Inline], inout String) -> Void) -> String {
         var out = ""
         for (n, block) in text.blocks.enumerated() {
             if n > 0 { out.append("\n") }
             switch block {
-            case .paragraph(let inlines): render(inlines, into: &out)
+            case .paragraph(let inlines): render(inlines, &out)
             case .bullets(let items):
                 for (i, item) in items.enumerated() {
-                    out.append(i == 0 ? "- " : "\n- ")
-                    render(item, into: &out)
+                    if i > 0 { out.append("\n") }
+                    out.append(bullet)
+                    render(item, &out)
                 }
             }
         }
