@@ -61,21 +61,7 @@ struct SlackWebAPI: Sendable {
     /// a used-up or expired URL is refused (404). The URL itself is never part of an error.
     func respond(to url: String, text: String) async throws(DeliveryFailure) {
         let body = (try? JSONSerialization.data(withJSONObject: ["response_type": "in_channel", "text": text, "replace_original": false])) ?? Data()
-        let response: HTTPClientResponse
-        do {
-            response = try await http.send(
-                HTTPClientRequest(
-                    method: "POST", url: url, headers: [HTTPField("Content-Type", "application/json")], body: body,
-                    timeout: .seconds(15), secrets: [url]))
-        } catch {
-            throw .unavailable("the slash command's response_url could not be reached")
-        }
-        switch response.status {
-        case 200..<300: return
-        case 429: throw .rateLimited(seconds: response.header("Retry-After").flatMap(Double.init) ?? 1)
-        case 500...: throw .unavailable("the response_url answered \(response.status)")
-        default: throw .refused(code: "response_url \(response.status)", hint: nil)
-        }
+        try await WebhookPost.send(body, to: url, named: "the slash command's response_url", http: http)
     }
 
     private static func failure(_ code: String) -> DeliveryFailure {
