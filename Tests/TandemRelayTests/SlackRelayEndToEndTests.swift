@@ -2,7 +2,9 @@ import Foundation
 #if canImport(Glibc)
     import Glibc
 #endif
+import Synchronization
 import TandemChat
+import TandemLoopbackTesting
 import TandemRuntimeTesting
 import TandemSlackTesting
 import TandemTesting
@@ -330,6 +332,56 @@ extension SlackRelayEndToEndTests {
             let posts = try await slack.posts(count: 1)
             #expect(posts.count == 1 && posts[0].text.contains("zz-after-fuzz"), "\(posts.map(\.text))")
             #expect(await bot.terminate() == 0)
+        }
+    }
+}
+
+extension SlackRelayEndToEndTests {
+    /// The whole bot with an announce-only sales channel: commands come from Slack through the relay, and the
+    /// handoff's announcement goes to the sales channel's incoming webhook (a loopback receiver), escaped so the
+    /// hostile name cannot ping, and nowhere else.
+    @Test func aHandoffIsAnnouncedThroughTheSalesChannelsIncomingWebhook() async throws {
+        let received = Mutex<[String]>([])
+        let (arrived, arrival) = AsyncStream.makeStream(of: Void.self)
+        try await withLoopbackHTTPServer({ request in
+            let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+            received.withLock { $0.append(object?["text"] as? String ?? "") }
+            arrival.yield()
+            return LoopbackHTTPResponse(status: 200, body: Array("ok".utf8))
+        }) { webhook in
+            try await SlackWebAPIFake.withRunning(Self.fakeConfiguration) { slack in
+                let work = TemporaryFolder("tandem-slack")
+                defer { work.remove() }
+                let path = try Self.config(apiURL: slack.apiURL, in: work.path)
+                var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+                var team = config["team"] as! [String: Any]
+                team["salesChannel"] = "slack-sales"
+                config["team"] = team
+                config["announcements"] = [["channel": "slack-sales", "kind": "slack", "urlEnv": "TANDEM_TEST_SALES_WEBHOOK"]]
+                try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
+                let bot = try await TandemProcess(
+                    launching: ["run", "--config", path, "--state", work.file("state"), "--port", "0", "--log-level", "warning"],
+                    stateFolder: work.file("state"),
+                    environment: [
+                        "TANDEM_TEST_SLACK_SECRET": Self.secret, "TANDEM_TEST_SLACK_TOKEN": slack.configuration.botToken,
+                        "TANDEM_TEST_SALES_WEBHOOK": webhook + "/services/T0/B0/secret-part",
+                    ],
+                    errorLog: work.file("bot.log"))
+                let events = SlackEventSender(relayURL: bot.baseURL, configuration: .init(signingSecret: Self.secret))
+                _ = try await events.appMention(
+                    user: "U0MIA", channel: "C0JOINT",
+                    text: "<@U0TANDEM> handoff \"Anna <!channel> Schmidt\" to <@U0SAM> company=\"Kessler GmbH\" consent=yes campaign=spring-launch priority=hot \"asked for a demo\"")
+                for await _ in arrived { break }
+                let confirmation = try await slack.posts(count: 1)
+                #expect(confirmation[0].channel == "C0JOINT" && confirmation[0].text.contains("H-1"))
+                let announcement = try #require(received.withLock { $0.first })
+                #expect(announcement.contains("<@U0SAM>") && announcement.contains("H-1"))
+                #expect(!announcement.contains("<!channel>"), "a hostile name cannot ping")
+                #expect(await bot.terminate() == 0)
+                #expect(slack.posts.allSatisfy { $0.channel != "slack-sales" })
+                let log = (try? String(contentsOfFile: work.file("bot.log"), encoding: .utf8)) ?? ""
+                #expect(!log.contains("secret-part"))
+            }
         }
     }
 }
