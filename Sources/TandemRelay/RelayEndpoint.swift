@@ -128,11 +128,6 @@ public final class RelayEndpoint: Sendable {
             feed: feed, journal: journal, slack: slack, teams: teams, botToken: configuration.botToken, botName: configuration.botName,
             configuredChannels: configuration.configuredChannels, logger: logger, now: now)
         relay.restore(contents)
-        if let api = slack?.api {
-            let userID = try await whoAmI(api)
-            relay.slackUserID.withLock { $0 = userID }
-            logger.info("Slack accepted the bot token", metadata: ["slack_user": "\(userID)"])
-        }
         logger.info("relay ready", metadata: ["queued": "\(contents.updates.count)", "slack": "\(slack != nil)", "teams": "\(teams != nil)"])
 
         let handler = RelayRequestHandler(
@@ -149,11 +144,25 @@ public final class RelayEndpoint: Sendable {
             onServerRunning: { channel in listening.listened(on: channel.localAddress?.port) },
             logger: Logger(label: "tandem.relay.http", factory: { _ in SwiftLogNoOpLogHandler() }))
         let feed = self.feed
+        let logger = self.logger
         do {
-            try await withGracefulShutdownHandler {
-                try await application.run()
-            } onGracefulShutdown: {
-                feed.close()
+            // It listens at once, so Slack's events are journaled even while Slack's API cannot be reached; who the
+            // bot is comes when it can (until then an app_mention's first mention is taken as the bot's). A token
+            // Slack refuses stops the relay.
+            try await withThrowingDiscardingTaskGroup { group in
+                if let api = slack?.api {
+                    group.addTask {
+                        let userID = try await self.whoAmI(api)
+                        relay.slackUserID.withLock { $0 = userID }
+                        logger.info("Slack accepted the bot token", metadata: ["slack_user": "\(userID)"])
+                    }
+                }
+                try await withGracefulShutdownHandler {
+                    try await application.run()
+                } onGracefulShutdown: {
+                    feed.close()
+                }
+                group.cancelAll()
             }
         } catch is CancellationError {
         } catch where Task.isCancelled {}

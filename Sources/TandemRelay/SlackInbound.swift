@@ -42,7 +42,9 @@ struct SlackEvent: Decodable {
         guard subtype == nil, botID == nil, let user, user != botUserID, let text, let ts, let channel else { return nil }
         let direct = type == "message" && channelType == "im"
         guard type == "app_mention" || direct else { return nil }
-        let command = SlackText.inbound(text, botUserID: botUserID, botName: botName, addressed: type == "app_mention")
+        // Before auth.test has answered, the mention an app_mention is about is its first one.
+        let bot = botUserID ?? (type == "app_mention" ? SlackText.firstMention(in: text) : nil)
+        let command = SlackText.inbound(text, botUserID: bot, botName: botName, addressed: type == "app_mention")
         return Update(
             id: "slack:\(channel):\(ts)", channel: channel, user: User(id: user, name: user), text: command, timestamp: nil,
             thread: threadTS)
@@ -139,6 +141,15 @@ enum SlackText {
             return "@" + botName + " " + trimmed
         }
         return trimmed
+    }
+
+    /// The user id of the first `<@U…>` in `text`.
+    static func firstMention(in text: String) -> String? {
+        guard let start = text.range(of: "<@"), let end = text[start.upperBound...].firstIndex(where: { $0 == ">" || $0 == "|" }) else {
+            return nil
+        }
+        let id = String(text[start.upperBound..<end])
+        return id.isEmpty ? nil : id
     }
 
     private static func unescape(_ s: Substring) -> String {

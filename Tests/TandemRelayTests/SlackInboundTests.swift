@@ -47,6 +47,14 @@ struct SlackInboundTests {
         #expect(try Self.event(json).update(botUserID: Self.bot, botName: "tandem") == nil, "\(what)")
     }
 
+    /// Before auth.test has answered, an app_mention's first mention is taken as the bot's.
+    @Test func aMentionBeforeTheBotKnowsItsIDIsStillAddressed() throws {
+        let mention = try Self.event(#"{"type":"app_mention","user":"U0MIA","text":"<@U0TANDEM> handoff accept H-1 <@U0SAM>","ts":"1.0","channel":"C0JOINT"}"#)
+        #expect(mention.update(botUserID: nil, botName: "tandem")?.text == "@tandem handoff accept H-1 @U0SAM")
+        #expect(SlackText.firstMention(in: "hi <@U1|sam> and <@U2>") == "U1")
+        #expect(SlackText.firstMention(in: "no mention") == nil)
+    }
+
     @Test func aSlashCommandIsAddressed() throws {
         let body = Array("command=%2Ftandem&text=campaign+spring+%26+more&user_id=U0MIA&channel_id=C0JOINT&trigger_id=13.37&response_url=https%3A%2F%2Fx".utf8)
         let command = try #require(SlackCommand(form: body))

@@ -385,3 +385,22 @@ extension SlackRelayEndToEndTests {
         }
     }
 }
+
+extension SlackRelayEndToEndTests {
+    /// Slack's API unreachable at start (auth.test retried with backoff): the relay listens anyway, so what Slack
+    /// sends is journaled and acknowledged, not lost to Slack's three retries.
+    @Test func withSlacksAPIDownTheRelayStillTakesEvents() async throws {
+        let work = TemporaryFolder("tandem-slack")
+        defer { work.remove() }
+        let closed = "http://127.0.0.1:\(try Self.freePort())/api"
+        let config = try Self.config(apiURL: closed, in: work.path)
+        let bot = try await Self.start(config, state: work.file("state"), token: "xoxb-unused", log: work.file("bot.log"))
+        let events = SlackEventSender(relayURL: bot.baseURL, configuration: .init(signingSecret: Self.secret))
+        let delivery = try await events.appMention(user: "U0MIA", channel: "C0JOINT", text: "<@U0TANDEM> help")
+        #expect(delivery.status == 200)
+        #expect(delivery.isAcknowledgedInTime)
+        #expect(await bot.terminate() == 0)
+        let journal = (try? String(contentsOfFile: work.file("state/relay/relay.jsonl"), encoding: .utf8)) ?? ""
+        #expect(journal.contains(delivery.eventID ?? "none"))
+    }
+}
