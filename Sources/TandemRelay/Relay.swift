@@ -44,8 +44,13 @@ final class Relay: Sendable {
     let slackUserID = Mutex<String?>(nil)
     /// The team's configured channels: listed in `GET /channels` before anyone has written there.
     let configuredChannels: [String]
-    /// Channels updates came from, in order, with their chat.
-    private let seenChannels = Mutex<[(id: String, platform: Platform)]>([])
+    /// Channels updates came from, with their chat, and the order they first came in (for `GET /channels`).
+    private let seenChannels = Mutex(SeenChannels())
+
+    struct SeenChannels {
+        var platforms: [String: Platform] = [:]
+        var order: [String] = []
+    }
     private let deliveries = Mutex(Deliveries())
     /// Update id → where its answer goes instead of a new message (a slash command's `response_url`), while the
     /// update is retained. A secret of sorts: anyone holding it may post there, so it is never logged.
@@ -116,21 +121,20 @@ final class Relay: Sendable {
     /// Every channel the bot may post in: configured ones first, then those updates came from.
     var channels: [Channel] {
         let seen = seenChannels.withLock { $0 }
-        var all = configuredChannels.map { id in (id: id, platform: seen.first { $0.id == id }?.platform ?? platform(ofConfigured: id)) }
-        for channel in seen where !configuredChannels.contains(channel.id) { all.append(channel) }
-        return all.map { channel in
-            switch channel.platform {
+        let ids = configuredChannels + seen.order.filter { !configuredChannels.contains($0) }
+        return ids.map { id in
+            switch seen.platforms[id] ?? platform(ofConfigured: id) {
             // Slack's direct-message channel ids start with D.
-            case .slack: Channel(id: channel.id, name: channel.id, kind: channel.id.hasPrefix("D") ? .direct : .channel, format: .slack)
+            case .slack: Channel(id: id, name: id, kind: id.hasPrefix("D") ? .direct : .channel, format: .slack)
             // An outgoing webhook works in channels only; Teams reads Markdown.
-            case .teams: Channel(id: channel.id, name: channel.id, kind: .channel, format: .markdown)
+            case .teams: Channel(id: id, name: id, kind: .channel, format: .markdown)
             }
         }
     }
 
     /// The chat of a channel the bot posts to.
     func platform(of channel: String) -> Platform {
-        seenChannels.withLock { $0.first { $0.id == channel }?.platform } ?? platform(ofConfigured: channel)
+        seenChannels.withLock { $0.platforms[channel] } ?? platform(ofConfigured: channel)
     }
 
     /// A configured channel nobody wrote in yet: the only chat configured, or by the shape of the id (Teams
@@ -144,6 +148,8 @@ final class Relay: Sendable {
     private static func platform(ofUpdate id: String) -> Platform { id.hasPrefix("teams:") ? .teams : .slack }
 
     private func sawChannel(_ id: String, _ platform: Platform) {
-        seenChannels.withLock { seen in if !seen.contains(where: { $0.id == id }) { seen.append((id, platform)) } }
+        seenChannels.withLock { seen in
+            if seen.platforms.updateValue(platform, forKey: id) == nil { seen.order.append(id) }
+        }
     }
 }

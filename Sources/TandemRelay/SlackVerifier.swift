@@ -45,7 +45,7 @@ public struct SlackVerifier: Sendable {
     }
 }
 
-/// Hex digits to bytes and back.
+/// Hex digits to bytes.
 enum Hex {
     /// The bytes of an even-length string of hex digits (either case), or nil.
     static func bytes(_ text: Substring) -> [UInt8]? {
@@ -60,17 +60,6 @@ enum Hex {
             index += 2
         }
         return bytes
-    }
-
-    static func string(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func value(_ digit: UInt8) -> UInt8? {
