@@ -56,7 +56,11 @@ public enum StateTools {
         let store = JournalStore(folder: try StateFolder(path: path))
         let (state, report) = try await store.load()
         guard report.records > 0 else { return "nothing to compact: the journal of \(path) is empty" }
+        let first = !FileManager.default.fileExists(atPath: store.snapshotPath)
         try await store.compact(state)
-        return "compacted \(report.records) records into \(store.snapshotPath); the previous snapshot is kept as a backup"
+        return "compacted \(report.records) records into \(store.snapshotPath); "
+            + (first
+                ? "it is the first snapshot, so it is also kept as \(store.files.backup(1))"
+                : "the previous snapshot is kept as \(store.files.backup(1))")
     }
 }

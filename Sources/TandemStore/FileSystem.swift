@@ -34,6 +34,8 @@ public protocol FileSystem: Sendable {
     func link(_ existing: String, as newName: String) throws
     /// Removes the name `path`; nothing happens when there is none.
     func remove(_ path: String) throws
+    /// Whether both names are one file (hard links to it); false when either does not exist. Reads nothing.
+    func isSameFile(_ path: String, _ other: String) throws -> Bool
 }
 
 extension FileSystem {

@@ -21,6 +21,8 @@ public struct StateInspection: Sendable {
     public var tornTail: Data?
     /// Size of `journal.jsonl.torn`, if earlier recoveries set lines aside.
     public var setAsideBytes: Int?
+    /// Whether the folder has held a durable record (`StateFiles.marker`).
+    public var initialized = false
     /// Size of the intact part of the journal.
     var intactSize = 0
     var journalExists = false
@@ -43,7 +45,9 @@ struct JournalReader {
         // their own while the snapshot is.
         let journal = journalData.map { data in Background { [self] in decodeJournal(data) } }
         defer { _ = journal?.value }  // never leaves the thread running, even on an error
+        var hasSnapshot = false
         if let data = try fileSystem.readReplaced(files.snapshot) {
+            hasSnapshot = true
             let snapshot = try Self.decodeSnapshot(data, path: files.snapshot)
             inspection.state = snapshot.state
             inspection.snapshotSequence = snapshot.sequence
@@ -58,6 +62,16 @@ struct JournalReader {
         if let journal {
             inspection.journalExists = true
             try replay(journal.value, into: &inspection)
+        }
+        inspection.initialized = try fileSystem.read(files.marker) != nil
+        if inspection.initialized, !hasSnapshot, inspection.lastSequence == 0 {
+            // The first compaction empties the journal; without this, losing the snapshot after it would start
+            // Tandem empty, re-seeded with the sample campaigns, and `verify` would say OK.
+            throw StoreError(
+                .corrupt(line: nil), path: files.snapshot,
+                detail: "it is missing and the journal holds no records, but this folder has held Tandem's state "
+                    + "(\(files.marker) exists): restore snapshot.1.json or an export as snapshot.json, then run "
+                    + "tandem state verify; to start empty on purpose, use a new folder")
         }
         inspection.setAsideBytes = try fileSystem.read(files.torn)?.count
         for n in stride(from: 1, through: backups, by: 1) {

@@ -51,6 +51,8 @@ public final class JournalStore: Sendable {
         var needsRepair = false
         /// Between `compaction(of:)` and the end of its `run()`.
         var compacting = false
+        /// `StateFiles.marker` is on the disk.
+        var marked = false
     }
 
     public let folder: StateFolder
@@ -104,10 +106,12 @@ public final class JournalStore: Sendable {
                 "the last line of \(files.journal) was cut off by a crash (\(torn.count) bytes); "
                     + "it was set aside in \(files.torn)")
         }
+        // A folder that held records before the marker existed gets it now; a failure is retried on an append.
+        let marked = inspection.initialized || (inspection.lastSequence > 0 && (try? writeMarker()) != nil)
         journal.withLock {
             $0 = Journal(
                 exists: inspection.journalExists, size: inspection.intactSize, records: inspection.journalRecords,
-                nextSequence: inspection.lastSequence + 1, loaded: true)
+                nextSequence: inspection.lastSequence + 1, loaded: true, marked: marked)
         }
         return (inspection.state, report)
     }
@@ -154,8 +158,18 @@ public final class JournalStore: Sendable {
             j.size += line.count
             j.records += 1
             j.nextSequence += 1
+            // After the record, never before: a marker beside no record would refuse a folder that holds nothing.
+            // The record is durable whatever happens here, so a failure only means trying again next time.
+            if !j.marked { j.marked = (try? writeMarker()) != nil }
             return record
         }
+    }
+
+    /// Records, durably, that this folder holds the team's state (see `StateFiles.marker`).
+    private func writeMarker() throws {
+        let text = "Tandem keeps a team's state in this folder. Without snapshot.json and journal records, Tandem "
+            + "refuses to start here: restore a snapshot (see the README's \"Crashes, disk errors, corruption\").\n"
+        try fileSystem.replace(files.marker, with: Data(text.utf8))
     }
 
     /// Cuts back what a failed append left behind when cutting it back failed then; before anything else writes.
@@ -232,8 +246,12 @@ public final class JournalStore: Sendable {
 
     private func writeSnapshot(_ state: StoredState, sequence: Int) throws {
         let data = try StateJSONEncoder.snapshot.encode(Snapshot(sequence: sequence, state: state))
-        try rotateBackups()
+        let hadSnapshot = try rotateBackups()
         try fileSystem.replace(files.snapshot, with: data)
+        // The first snapshot has no predecessor to keep, and the journal it empties held everything: it keeps a
+        // second name as `snapshot.1.json` itself, so losing `snapshot.json` never leaves nothing to restore. The
+        // next compaction finds the two names one file and renames the new snapshot over `snapshot.json` only.
+        if !hadSnapshot, configuration.keptSnapshots >= 2 { try linkAsFirstBackup(syncDirectory: true) }
     }
 
     /// Removes the records the new snapshot holds from the front of the journal. Truncates when nothing was
@@ -267,9 +285,13 @@ public final class JournalStore: Sendable {
     /// for the same file (a hard link), not a rename, since until the new snapshot is in place the journal is only
     /// complete together with the current one; and not a copy, which reads and writes the whole snapshot. Where the
     /// file system has no hard links, a copy after all.
-    private func rotateBackups() throws {
+    ///
+    /// - Returns: whether there was a snapshot to keep.
+    private func rotateBackups() throws -> Bool {
         let kept = configuration.keptSnapshots
-        guard kept >= 2 else { return }
+        guard kept >= 2 else { return true }
+        // The first snapshot is its own backup (see `writeSnapshot`): once it is replaced, that name keeps it.
+        if try fileSystem.isSameFile(files.snapshot, files.backup(1)) { return true }
         for n in stride(from: kept - 2, through: 1, by: -1) {
             do {
                 try fileSystem.rename(files.backup(n), to: files.backup(n + 1))
@@ -277,21 +299,28 @@ public final class JournalStore: Sendable {
                 continue  // fewer backups than kept so far
             }
         }
-        // Linked under a temp name, then renamed over the old backup (a link cannot replace a name); a temp
-        // name left by a crash is removed first.
+        return try linkAsFirstBackup(syncDirectory: false)
+    }
+
+    /// `snapshot.json` also as `snapshot.1.json`: linked under a temp name, then renamed over the old backup (a
+    /// link cannot replace a name); a temp name left by a crash is removed first.
+    /// - Returns: whether there was a snapshot.
+    @discardableResult
+    private func linkAsFirstBackup(syncDirectory: Bool) throws -> Bool {
         let temp = files.backup(1) + ".tmp"
         try fileSystem.remove(temp)
         do {
             try fileSystem.link(files.snapshot, as: temp)
         } catch let error as StoreError where error.errno == ENOENT {
-            return  // no snapshot yet
+            return false  // no snapshot yet
         } catch let error as StoreError where [EPERM, EXDEV, EMLINK, ENOTSUP, EOPNOTSUPP].contains(error.errno) {
-            if let current = try fileSystem.read(files.snapshot) {
-                try fileSystem.replace(files.backup(1), with: current, syncDirectory: false)
-            }
-            return
+            guard let current = try fileSystem.read(files.snapshot) else { return false }
+            try fileSystem.replace(files.backup(1), with: current, syncDirectory: syncDirectory)
+            return true
         }
         try fileSystem.rename(temp, to: files.backup(1))
+        if syncDirectory { try fileSystem.fsyncDirectory(files.folder) }
+        return true
     }
 }
 

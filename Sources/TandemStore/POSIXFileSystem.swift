@@ -124,6 +124,16 @@ public struct POSIXFileSystem: FileSystem {
         if Glibc.unlink(path) != 0, errno != ENOENT { throw Self.fail("removing", path) }
     }
 
+    public func isSameFile(_ path: String, _ other: String) throws -> Bool {
+        var a = stat()
+        var b = stat()
+        guard stat(path, &a) == 0, stat(other, &b) == 0 else {
+            if errno == ENOENT { return false }
+            throw Self.fail("reading the status of", path)
+        }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    }
+
     // MARK: - Helpers shared with StateFolder
 
     static func fail(_ operation: String, _ path: String) -> StoreError {

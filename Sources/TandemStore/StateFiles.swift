@@ -12,6 +12,10 @@ public struct StateFiles: Sendable {
     /// The whole state at a journal position.
     public var snapshot: String { folder + "/snapshot.json" }
 
+    /// Written once the folder holds a durable record, and never removed: a folder with it has held the team's
+    /// state, so one without a snapshot and without journal records has lost it and must not be started empty.
+    public var marker: String { folder + "/initialized" }
+
     /// `snapshot.1.json` is the snapshot before the current one, `snapshot.2.json` the one before that, …
     public func backup(_ n: Int) -> String { folder + "/snapshot.\(n).json" }
 }

@@ -45,6 +45,14 @@ public struct StoredState: Codable, Sendable, Equatable {
     }
 }
 
+/// Any key of a JSON object, to find the ones a record does not have.
+private struct RecordKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
 /// One line of the journal: the outcome of one command or one batch, written whole or not at all.
 public struct JournalRecord: Codable, Sendable, Equatable {
     public static let currentVersion = SchemaVersion.current
@@ -77,7 +85,19 @@ public struct JournalRecord: Codable, Sendable, Equatable {
 
     /// Reads the current version strictly and version 0 by its rule (see `SchemaVersion`): a missing `sequence`
     /// decodes as 0, which the reader replaces by the record's position; missing lists are empty.
+    ///
+    /// Every key must be a record's, and a version-0 line must have one of them: a line of valid JSON of another
+    /// shape (`{"garbage":true}`, `{}`) is corruption, not an empty record whose events quietly went missing.
     public init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: RecordKey.self).allKeys.map(\.stringValue)
+        if let unknown = keys.first(where: { CodingKeys(stringValue: $0) == nil }) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath, debugDescription: "\"\(unknown)\" is not a key of a journal record"))
+        }
+        if keys.allSatisfy({ $0 == CodingKeys.version.stringValue }) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath, debugDescription: "the line has none of a journal record's keys"))
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 0
         cursor = try c.decodeIfPresent(String.self, forKey: .cursor)

@@ -113,6 +113,9 @@ public final class FaultyFileSystem: FileSystem {
 
     public func remove(_ path: String) throws { try step(.remove, path) { _ in try base.remove(path) } }
 
+    /// A query, not a step: it changes nothing a crash could leave half done.
+    public func isSameFile(_ path: String, _ other: String) throws -> Bool { try base.isSameFile(path, other) }
+
     private func step(
         _ kind: Step, _ path: String, _ target: String? = nil, data: Data = Data(), perform: (Data) throws -> Void
     ) throws {

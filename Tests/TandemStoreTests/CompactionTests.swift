@@ -41,22 +41,42 @@ final class CompactionTests {
         let disk = FaultyFileSystem()
         let store = try folder.store(disk)
         var (state, _) = try await store.load()
-        state.apply(try await store.append(StoreFixtures.created("c1", cursor: 1)))
-        try await store.compact(state)
-        let first = try #require(folder.contents()["snapshot.json"])
+        for round in 1...2 {
+            state.apply(try await store.append(StoreFixtures.created("c\(round)", cursor: round)))
+            try await store.compact(state)
+        }
+        let previous = try #require(folder.contents()["snapshot.json"])
         try Data("left by a crash".utf8).write(to: URL(fileURLWithPath: folder.file("snapshot.1.json.tmp")))
         if let linkError { disk.fail(.link, errno: linkError) }
-        state.apply(try await store.append(StoreFixtures.created("c2", cursor: 2)))
+        state.apply(try await store.append(StoreFixtures.created("c3", cursor: 3)))
         let stepsBefore = disk.stepCount
         try await store.compact(state)
         let steps = disk.log.dropFirst(stepsBefore)
-        #expect(folder.contents()["snapshot.1.json"] == first)
+        #expect(folder.contents()["snapshot.1.json"] == previous)
         #expect(folder.contents()["snapshot.1.json.tmp"] == nil)
-        #expect(try sequence(of: "snapshot.json") == 2)
+        #expect(try sequence(of: "snapshot.json") == 3)
+        #expect(try sequence(of: "snapshot.2.json") == 1)
         let linked = steps.contains("link snapshot.json → snapshot.1.json.tmp")
         let copied = steps.contains("write snapshot.1.json.tmp")
         #expect(linked == (linkError == nil))
         #expect(copied == (linkError != nil))
+    }
+
+    /// The first compaction empties a journal that held everything, and there is no older snapshot to keep: the
+    /// new snapshot keeps a second name as the first backup, and the next compaction leaves it as that, once.
+    @Test func theFirstSnapshotIsAlsoTheFirstBackupUntilTheNextOne() async throws {
+        let store = try folder.store()
+        var (state, _) = try await store.load()
+        state.apply(try await store.append(StoreFixtures.created("c1", cursor: 1)))
+        try await store.compact(state)
+        #expect(try POSIXFileSystem().isSameFile(folder.file("snapshot.json"), folder.file("snapshot.1.json")))
+        #expect(try sequence(of: "snapshot.1.json") == 1)
+        state.apply(try await store.append(StoreFixtures.created("c2", cursor: 2)))
+        try await store.compact(state)
+        #expect(try sequence(of: "snapshot.json") == 2)
+        #expect(try sequence(of: "snapshot.1.json") == 1)
+        #expect(folder.contents()["snapshot.2.json"] == nil, "the first snapshot is kept once, not twice")
+        #expect(try JournalStore.inspect(path: folder.path).backups == [1])
     }
 
     @Test func compactingAnEmptyJournalChangesNothing() async throws {
@@ -167,4 +187,5 @@ final class GatedFileSystem: FileSystem {
     func truncate(_ path: String, to size: Int) throws { try base.truncate(path, to: size) }
     func link(_ existing: String, as newName: String) throws { try base.link(existing, as: newName) }
     func remove(_ path: String) throws { try base.remove(path) }
+    func isSameFile(_ path: String, _ other: String) throws -> Bool { try base.isSameFile(path, other) }
 }

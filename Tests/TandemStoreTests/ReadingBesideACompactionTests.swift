@@ -39,6 +39,7 @@ final class ReadingBesideACompactionTests {
         func truncate(_ path: String, to size: Int) throws { Issue.record("a reader truncated") }
         func link(_ existing: String, as newName: String) throws { Issue.record("a reader linked") }
         func remove(_ path: String) throws { Issue.record("a reader removed") }
+        func isSameFile(_ path: String, _ other: String) throws -> Bool { false }
     }
 
     @Test func theJournalIsReadFirstSoACompactionMeanwhileLeavesAConsistentPair() async throws {
