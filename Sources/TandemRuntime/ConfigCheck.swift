@@ -16,11 +16,11 @@ public enum ConfigCheck {
         case .local(let local):
             lines.append("transport: local chat endpoint on \(local.host):\(local.port), channels \(local.channels.map(\.id).joined(separator: ", "))")
         case .webhook(let webhook):
-            lines.append("transport: webhook chat protocol v1 at \(webhook.baseURL), token read")
+            lines.append("transport: webhook chat protocol v1 at \(Redactor.shown(webhook.baseURL)), token read")
         case .relay(let relay):
             lines.append("transport: relay on \(relay.host):\(relay.port)")
             if let slack = relay.slack {
-                lines.append("  Slack: events at /slack/events, commands at /slack/commands, API \(slack.apiBaseURL), signing secret and bot token read")
+                lines.append("  Slack: events at /slack/events, commands at /slack/commands, API \(Redactor.shown(slack.apiBaseURL)), signing secret and bot token read")
             }
             if let teams = relay.teams {
                 lines.append(
@@ -32,7 +32,7 @@ public enum ConfigCheck {
             case .accessToken: "access token read"
             case .password(let user, _, let device): "password login as \(user), device \(device)"
             }
-            lines.append("transport: Matrix at \(matrix.homeserver), \(login)")
+            lines.append("transport: Matrix at \(Redactor.shown(matrix.homeserver)), \(login)")
             let invites = matrix.invites
             let allowed = (invites.users.sorted() + invites.rooms.sorted() + invites.servers.sorted().map { "anyone on \($0)" })
             lines.append("invitations accepted from: " + (allowed.isEmpty ? "nobody (the bot only works in rooms it has joined)" : allowed.joined(separator: ", ")))

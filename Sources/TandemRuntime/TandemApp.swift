@@ -68,7 +68,7 @@ public enum TandemApp {
         case .webhook(let webhook):
             chat = WebhookTransport(configuration: .init(baseURL: webhook.baseURL, token: webhook.token), http: http)
             botUserID = ""
-            ready = { options.onConnecting(webhook.baseURL) }
+            ready = { options.onConnecting(Redactor.shown(webhook.baseURL)) }
         case .relay(let settings):
             // The relay lives in the state folder: a new state is a new relay, and everything in it is for this bot.
             let relay = relayConfiguration(
@@ -105,8 +105,8 @@ public enum TandemApp {
                         try await Task.sleep(for: delay)
                     }
                 }
-                logger.info("connected to Matrix", metadata: ["homeserver": "\(matrix.homeserver)", "user": "\(session.userID)"])
-                options.onConnecting(matrix.homeserver)
+                logger.info("connected to Matrix", metadata: ["homeserver": "\(Redactor.shown(matrix.homeserver))", "user": "\(session.userID)"])
+                options.onConnecting(Redactor.shown(matrix.homeserver))
             }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.

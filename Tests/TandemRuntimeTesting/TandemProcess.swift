@@ -12,6 +12,8 @@ public final class TandemProcess {
     public let process = Process()
     /// The URL it printed once ready (the chat it serves or connects to); "" when not waited for.
     public let baseURL: String
+    /// Everything printed up to and including that URL.
+    public private(set) var printedAtStart = ""
     public let stateFolder: String
     private var ownsStateFolder = false
     private let stdout = Pipe()
@@ -70,7 +72,7 @@ public final class TandemProcess {
         }
         let handle = stdout.fileHandleForReading
         // Blocking reads stay off the cooperative pool.
-        let line: String? = await withCheckedContinuation { continuation in
+        let start: (url: String, text: String)? = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var buffer = Data()
                 while true {
@@ -78,13 +80,25 @@ public final class TandemProcess {
                     if chunk.isEmpty { return continuation.resume(returning: nil) }
                     buffer.append(chunk)
                     if let text = String(data: buffer, encoding: .utf8), let range = text.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) {
-                        return continuation.resume(returning: String(text[range]))
+                        return continuation.resume(returning: (String(text[range]), text))
                     }
                 }
             }
         }
-        guard let line else { throw TandemProcessError.didNotStart }
-        baseURL = line
+        guard let start else { throw TandemProcessError.didNotStart }
+        baseURL = start.url
+        printedAtStart = start.text
+    }
+
+    /// What it printed after `printedAtStart`, read once it has exited.
+    public func outputAfterExit() async -> String {
+        _ = await exitStatus()
+        let handle = stdout.fileHandleForReading
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: String(decoding: handle.readDataToEndOfFile(), as: UTF8.self))
+            }
+        }
     }
 
     /// Sends SIGTERM and returns the exit status.

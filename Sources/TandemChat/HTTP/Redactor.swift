@@ -5,9 +5,15 @@ import Foundation
 /// Masks the request's explicit ``HTTPClientRequest/secrets`` and the values of credential headers
 /// (`Authorization`, `Cookie`, `*-Token` …), both verbatim and percent-encoded, because tokens travel in paths
 /// (Telegram), queries and headers alike.
-struct Redactor: Sendable {
+public struct Redactor: Sendable {
     /// Non-empty secrets, longest first so a secret containing another is masked whole.
     private let secrets: [String]
+
+    /// A URL from the configuration as Tandem shows it anywhere (start-up lines, `check-config`, logs): scheme, host,
+    /// port and path; never a password in its userinfo, a token in its query, or its fragment.
+    public static func shown(_ url: String) -> String { Redactor(secrets: []).redactURL(url) }
+
+    private init(secrets: [String]) { self.secrets = secrets }
 
     init(request: HTTPClientRequest) {
         var found = request.secrets
