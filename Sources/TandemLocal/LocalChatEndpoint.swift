@@ -32,6 +32,9 @@ public final class LocalChatEndpoint: Sendable {
     /// because `init` cannot throw (the runtime builds endpoints before it runs them).
     private let setup: Result<Served, LocalEndpointError>
     private let listening = ListeningPort()
+    /// Where it listens, as configured, for errors.
+    private let host: String
+    private let port: Int
 
     private struct Served: Sendable {
         let room: ChatRoom
@@ -43,6 +46,8 @@ public final class LocalChatEndpoint: Sendable {
     ///   - configuration: where to listen, who takes part, the channels and limits.
     ///   - now: the time source for message timestamps and their age (inject a fixed clock in tests).
     public init(configuration: LocalEndpointConfiguration, now: @escaping @Sendable () -> Date = Date.init) {
+        host = configuration.host
+        port = configuration.port
         do throws(LocalEndpointError) {
             let directory = try ChatDirectory(configuration: configuration)
             let address = try Self.address(host: configuration.host, port: configuration.port)
@@ -113,6 +118,7 @@ public final class LocalChatEndpoint: Sendable {
             // Shutdown can surface as a socket error from the closed listener: still a clean stop.
             listening.failed(CancellationError())
         } catch {
+            let error = LocalEndpointError.listening(error, host: host, port: port)
             listening.failed(error)
             throw error
         }

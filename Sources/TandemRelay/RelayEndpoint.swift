@@ -94,6 +94,7 @@ public final class RelayEndpoint: Sendable {
         do {
             try await serve()
         } catch {
+            let error = LocalEndpointError.listening(error, host: configuration.host, port: configuration.port)
             listening.failed(error)
             throw error
         }
