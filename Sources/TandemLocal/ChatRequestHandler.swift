@@ -88,7 +88,7 @@ struct ChatRequestHandler: HTTPResponder {
             let id = try room.post(message, from: sender)
             return .json(PostedMessage(id: String(id)))
         } catch {
-            throw RequestFailure.badRequest(error.message)
+            throw RequestFailure(status: error.status, message: error.message)
         }
     }
 

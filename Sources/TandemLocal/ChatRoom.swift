@@ -123,6 +123,13 @@ final class ChatRoom: Sendable {
 
         let (id, woken) = try state.withLock { state throws(ChatRoomError) -> (Int, [CheckedContinuation<Void, Never>]) in
             if let key, let earlier = state.idempotentPosts[key] {
+                // A retry repeats its message; a key reused for another message is a client bug that would
+                // otherwise lose that message without a word.
+                if let first = state.log.message(id: earlier),
+                    first.channelID != channelID || first.text != text || first.thread != thread
+                {
+                    throw .keyReused(key.key, firstID: earlier)
+                }
                 return (earlier, [])
             }
             guard directory.canSee(sender.id, channelID: channelID) else {
@@ -133,6 +140,10 @@ final class ChatRoom: Sendable {
             }
             if let thread, !(Int(thread).map(state.log.wasIssued(id:)) ?? false) {
                 throw .unknownThread(thread)
+            }
+            // A thread's root must be in the same channel; one no longer retained cannot be checked.
+            if let thread, let root = Int(thread).flatMap(state.log.message(id:)), root.channelID != channelID {
+                throw .threadInAnotherChannel(thread)
             }
             // Read under the lock, so timestamps follow the ids; only for a post that is accepted.
             let date = now()

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import TandemProtocol
 
 /// One message as the local endpoint keeps it in its ``MessageLog``: a posted message with its sender and time.
@@ -50,6 +51,11 @@ enum ChatRoomError: Error, Equatable {
     case missingText
     case emptyText
     case unknownThread(String)
+    case threadInAnotherChannel(String)
+    case keyReused(String, firstID: Int)
+
+    /// 409 for a reused key (the request conflicts with an earlier one), 400 for the rest.
+    var status: HTTPResponse.Status { if case .keyReused = self { .conflict } else { .badRequest } }
 
     var message: String {
         switch self {
@@ -61,6 +67,11 @@ enum ChatRoomError: Error, Equatable {
             "text must not be empty"
         case .unknownThread(let id):
             "thread \"\(id)\" is not the id of an earlier message"
+        case .threadInAnotherChannel(let id):
+            "thread \"\(id)\" is a message of another channel"
+        case .keyReused(let key, let firstID):
+            "idempotency_key \"\(key)\" was used for another message (\(firstID)) with a different channel, text or "
+                + "thread; use a new key for a new message"
         }
     }
 }

@@ -72,6 +72,13 @@ struct MessageLog: Sendable {
         return storage[start...]
     }
 
+    /// The retained message with this id (ids are consecutive, so no search).
+    func message(id: Int) -> LoggedMessage? {
+        guard let oldest = storage[head...].first, id >= oldest.id else { return nil }
+        let index = head + (id - oldest.id)
+        return index < storage.count ? storage[index] : nil
+    }
+
     /// Whether a message with this id was ever appended (retained or not).
     func wasIssued(id: Int) -> Bool {
         id >= 1 && id <= latestID

@@ -111,6 +111,27 @@ struct ChatRoomTests {
         #expect(carol.messages.map(\.senderID) == ["alice", "bob"])
     }
 
+    /// A key reused for a different message is a client bug; answering the first id would lose the second message
+    /// behind a success. What differs: the channel, the text, or the thread.
+    @Test(arguments: [
+        NewMessage(channel: "general", text: "launch?", idempotencyKey: "k1"),
+        NewMessage(channel: "campaigns", text: "launch!", idempotencyKey: "k1"),
+        NewMessage(channel: "general", text: "launch!", thread: "1", idempotencyKey: "k1"),
+    ])
+    func aKeyReusedForAnotherMessageIsAConflict(second: NewMessage) async throws {
+        let first = try room.post(NewMessage(channel: "general", text: "launch!", idempotencyKey: "k1"), from: Fixtures.alice)
+        #expect(throws: ChatRoomError.keyReused("k1", firstID: first)) { try room.post(second, from: Fixtures.alice) }
+        #expect(room.updates(for: "carol", after: 0, limit: 100).messages.count == 1)
+    }
+
+    @Test func aThreadMustBeAMessageOfTheSameChannel() async throws {
+        let root = try room.post(NewMessage(channel: "general", text: "root"), from: Fixtures.alice)
+        #expect(throws: ChatRoomError.threadInAnotherChannel(String(root))) {
+            try room.post(NewMessage(channel: "campaigns", text: "reply", thread: String(root)), from: Fixtures.alice)
+        }
+        #expect(try room.post(NewMessage(channel: "general", text: "reply", thread: String(root)), from: Fixtures.alice) == root + 1)
+    }
+
     @Test func evictedMessagesForgetTheirIdempotencyKeys() async throws {
         let room = try Self.makeRoom(retainedMessages: 2)
         let draft = NewMessage(channel: "general", text: "once", idempotencyKey: "k")

@@ -80,6 +80,15 @@ struct LocalChatEndpointTests {
         }
     }
 
+    @Test func aKeyReusedForAnotherMessageAnswers409NamingTheKey() async throws {
+        try await withRunningEndpoint { _, client in
+            _ = try await client.post(["channel": "campaigns", "text": "brief updated", "idempotency_key": "k"], token: "token-bot")
+            let reused = try await client.post(["channel": "campaigns", "text": "budget approved", "idempotency_key": "k"], token: "token-bot")
+            #expect(reused.status == 409)
+            #expect(try (reused.object()["error"] as? String)?.contains("idempotency_key \"k\" was used for another message") == true)
+        }
+    }
+
     @Test(arguments: [nil, "wrong-token"])
     func missingOrUnknownTokenIs401WithoutEchoingIt(token: String?) async throws {
         try await withRunningEndpoint { _, client in
