@@ -41,8 +41,10 @@ public struct Addressing: Sendable, Equatable {
     ///
     /// `@tandem campaign x`, `tandem: campaign x`, `tandem, campaign x`, `!campaign x`, and anything in a
     /// direct message are addressed. An address alone ("@tandem") yields an empty command, answered with help.
+    /// Invisible characters are dropped first (see ``InvisibleCharacters``): nothing stored from a command, no
+    /// name, id or note, can hold one.
     public func command(in message: ChatMessage) -> String? {
-        let text = message.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = InvisibleCharacters.removed(from: message.text).trimmingCharacters(in: .whitespacesAndNewlines)
         if let rest = stripped(text) { return rest }
         return message.isDirect ? text : nil
     }
