@@ -144,14 +144,22 @@ button:disabled { opacity: .55; cursor: default; }
 </header>
 <p class="notice" role="note">
   <strong>Local trial endpoint.</strong> This chat is served by Tandem itself on the loopback address
-  <code id="origin"></code>, for trying the bot. Messages live in memory only and are gone after a restart,
-  and anyone who can open this page can act as any sample member. Real teams connect Tandem to their own chat server.
+  <code id="origin"></code>, for trying the bot. Messages live in memory only and are gone after a restart.
+  With the sample's trial tokens, anyone using a browser on this machine can act as any member; with real tokens
+  in the config, each person signs in with their own. Real teams connect Tandem to their own chat server.
 </p>
 <div class="layout">
   <aside>
     <label for="who">You are</label>
     <select id="who" disabled></select>
+    <form id="sign-in" hidden>
+      <label for="token">Your token</label>
+      <input id="token" type="password" autocomplete="off" required>
+      <button type="submit">Sign in</button>
+    </form>
     <p class="role" id="role"></p>
+    <p class="error" id="admin-warning" hidden>You are acting as an admin: what you send here can change the
+      team's setup for everyone.</p>
     <h2>Channels</h2>
     <nav id="channels" aria-label="Channels"></nav>
   </aside>
@@ -414,6 +422,7 @@ async function becomeParticipant(id) {
   state.byChannel = new Map(); state.seen = new Set(); state.unread = new Map();
   try { localStorage.setItem('tandem.local.me', id); } catch (_) { /* storage may be disabled */ }
   $('role').textContent = me.role ? me.role : '';
+  $('admin-warning').hidden = !me.admin;
   $('messages').replaceChildren();
   showError('');
   setStatus('connecting as ' + me.name + '…', 'warn');
@@ -434,18 +443,50 @@ async function becomeParticipant(id) {
   pollLoop(gen);
 }
 
+// The people this page may act as: everyone with the sample's trial tokens, or only whoever signs in with a
+// real token (the endpoint answers 401 then, and lists the caller alone once given a token).
+async function fetchPeople(token) {
+  const headers = token ? { 'Authorization': 'Bearer ' + token } : {};
+  const res = await fetch('/local/participants', { cache: 'no-store', headers });
+  const body = await res.json();
+  if (res.status === 401 && !token) return null;
+  if (!res.ok) throw new Error(body.error || 'HTTP ' + res.status);
+  return body;
+}
+
 async function start() {
   $('origin').textContent = location.host;
   let body;
   try {
-    const res = await fetch('/local/participants', { cache: 'no-store' });
-    body = await res.json();
-    if (!res.ok) throw new Error(body.error || 'HTTP ' + res.status);
+    body = await fetchPeople(null);
   } catch (error) {
     setStatus('unavailable', 'bad');
     showError('Could not load the participants: ' + error.message);
     return;
   }
+  if (body === null) {
+    setStatus('sign in with your token', 'warn');
+    const form = $('sign-in');
+    form.hidden = false;
+    $('who').hidden = true;
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const signedIn = await fetchPeople($('token').value.trim());
+        form.hidden = true;
+        $('who').hidden = false;
+        showError('');
+        usePeople(signedIn);
+      } catch (error) {
+        showError('Could not sign in: ' + error.message);
+      }
+    });
+    return;
+  }
+  usePeople(body);
+}
+
+function usePeople(body) {
   state.people = body.participants;
   state.bot = body.bot || null;
   state.defaultChannel = body.defaultChannel;

@@ -19,6 +19,8 @@ struct ChatRequestHandler: HTTPResponder {
     let room: ChatRoom
     let maxBodyBytes: Int
     let maxLongPollSeconds: Int
+    /// See ``LocalEndpointConfiguration/offersPicker``.
+    let offersPicker: Bool
 
     /// The one method each path answers; any other method gets `405`.
     private static let routes: [String: HTTPRequest.Method] = {
@@ -31,7 +33,7 @@ struct ChatRequestHandler: HTTPResponder {
 
     func respond(to request: Request, context: LocalRequestContext) async throws -> Response {
         do {
-            return try await route(request)
+            return try await route(request, context: context)
         } catch let failure as RequestFailure {
             if failure.closesConnection {
                 context.closeConnectionAfterResponse()
@@ -40,7 +42,7 @@ struct ChatRequestHandler: HTTPResponder {
         }
     }
 
-    private func route(_ request: Request) async throws -> Response {
+    private func route(_ request: Request, context: LocalRequestContext) async throws -> Response {
         let path = request.uri.path
         guard let method = Self.routes[path] else {
             throw RequestFailure.notFound(path: path)
@@ -52,7 +54,7 @@ struct ChatRequestHandler: HTTPResponder {
         case "/":
             return .chatPage()
         case "/local/participants":
-            return try participants(request)
+            return try participants(request, context: context)
         case Route.updates.path:
             return try await updates(request)
         case Route.messages.path:
@@ -103,17 +105,26 @@ struct ChatRequestHandler: HTTPResponder {
 
     // MARK: - Web page helper
 
-    /// Lists every person with their token so the page can act as any of them. That is
-    /// acceptable only because this endpoint is for trying Tandem on loopback; to keep
-    /// other web sites from reading it through DNS rebinding, it answers only requests
-    /// addressed to an IP literal or `localhost`.
-    private func participants(_ request: Request) throws(RequestFailure) -> Response {
+    /// The people the page can act as. With trial tokens (``offersPicker``) every person with their token, so the
+    /// page can act as any of them: only to a browser on this machine, and, to keep other web sites from reading
+    /// it through DNS rebinding, only for requests addressed to an IP literal or `localhost`. With real tokens,
+    /// only the caller, who signs in with their own.
+    private func participants(_ request: Request, context: LocalRequestContext) throws(RequestFailure) -> Response {
         guard request.isAddressedToLiteralHost else {
             throw .forbidden("open the local chat through an IP address or localhost, e.g. http://127.0.0.1:8080/")
         }
         let directory = room.directory
-        let people = directory.participants.filter { !$0.isBot }.map {
-            ParticipantPayload(id: $0.id, name: $0.name, role: $0.role, token: $0.token)
+        let listed: [LocalParticipant]
+        if request.bearerToken != nil || !offersPicker {
+            listed = [try authenticate(request)]
+        } else {
+            guard context.peerIsLoopback else {
+                throw .forbidden("the list of people is for a browser on the machine Tandem runs on; sign in with your token")
+            }
+            listed = directory.participants
+        }
+        let people = listed.filter { !$0.isBot }.map {
+            ParticipantPayload(id: $0.id, name: $0.name, role: $0.role, token: $0.token, admin: $0.isAdmin)
         }
         let bot = directory.participants.first(where: \.isBot).map { User(id: $0.id, name: $0.name) }
         return .json(ParticipantsPayload(participants: people, bot: bot, defaultChannel: directory.defaultChannelID))

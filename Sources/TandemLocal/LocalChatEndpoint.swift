@@ -61,7 +61,8 @@ public final class LocalChatEndpoint: Sendable {
             let handler = ChatRequestHandler(
                 room: room,
                 maxBodyBytes: configuration.maxBodyBytes,
-                maxLongPollSeconds: configuration.maxLongPollSeconds
+                maxLongPollSeconds: configuration.maxLongPollSeconds,
+                offersPicker: configuration.offersPicker
             )
             let listening = self.listening
             let application = Application(

@@ -44,6 +44,11 @@ public struct LocalEndpointConfiguration: Sendable {
     /// before it is closed. A long poll being answered is never cut by it.
     public var idleTimeoutSeconds: Int = 60
 
+    /// Whether the page offers "pick who you are", listing every person with their token (to a browser on this
+    /// machine only). Right for trial tokens, which are no secret; with real ones, each person signs in with their
+    /// own token and the page shows only them.
+    public var offersPicker = true
+
     /// One day: long enough for any bot to catch up after a restart, short enough that memory stays flat.
     public static let defaultRetainedSeconds = 24 * 60 * 60
 

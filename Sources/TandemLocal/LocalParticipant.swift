@@ -14,13 +14,16 @@ public struct LocalParticipant: Codable, Sendable, Equatable {
     public var role: String
     /// Whether this participant is a bot: every person gets a direct-message channel with each bot.
     public var isBot: Bool
+    /// Whether the team's config makes this person an admin: the page warns before acting as one.
+    public var isAdmin: Bool
 
     /// Creates a participant.
-    public init(id: String, name: String, token: String, role: String, isBot: Bool) {
+    public init(id: String, name: String, token: String, role: String, isBot: Bool, isAdmin: Bool = false) {
         self.id = id
         self.name = name
         self.token = token
         self.role = role
         self.isBot = isBot
+        self.isAdmin = isAdmin
     }
 }

@@ -13,6 +13,14 @@ package struct LocalRequestContext: RequestContext {
         channel = source.channel
     }
 
+    /// Whether the client is on this machine (127.0.0.0/8, ::1, or an IPv4-mapped loopback address).
+    package var peerIsLoopback: Bool {
+        guard let address = channel.remoteAddress else { return false }
+        if case .unixDomainSocket = address { return true }
+        guard let ip = address.ipAddress?.lowercased() else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+
     /// Closes the connection right after the answer to this request, without reading what the
     /// client still sends. Hummingbird's own quiesce event does it: it is what graceful shutdown
     /// sends every connection, and it is handled before the answer, which is written after it.

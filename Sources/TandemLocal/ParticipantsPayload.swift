@@ -17,4 +17,6 @@ struct ParticipantPayload: Codable, Equatable {
     var name: String
     var role: String
     var token: String
+    /// The page warns before acting as an admin.
+    var admin: Bool
 }

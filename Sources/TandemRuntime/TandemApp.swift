@@ -148,17 +148,24 @@ public enum TandemApp {
         return seeded
     }
 
-    static func endpointConfiguration(_ local: LocalSettings, team: Team) -> LocalEndpointConfiguration {
+    /// The local endpoint a `local` transport config describes: its people (trial tokens unless the config sets real
+    /// ones), the bot, the channels and limits.
+    public static func endpointConfiguration(_ local: LocalSettings, team: Team) -> LocalEndpointConfiguration {
         func role(_ member: Member) -> String {
             member.roles.map { RoleText.name($0, .en) }.sorted().joined(separator: ", ")
         }
+        func trialToken(_ member: Member) -> String { "local-" + member.id }
         var participants = team.members.map {
-            LocalParticipant(id: $0.id, name: $0.name, token: local.tokens[$0.id] ?? "local-" + $0.id, role: role($0), isBot: false)
+            LocalParticipant(
+                id: $0.id, name: $0.name, token: local.tokens[$0.id] ?? trialToken($0), role: role($0), isBot: false,
+                isAdmin: $0.roles.contains(.admin))
         }
         participants.append(LocalParticipant(id: local.botID, name: local.botName, token: local.botToken, role: "bot", isBot: true))
         var endpoint = LocalEndpointConfiguration(
             host: local.host, port: local.port, participants: participants,
             channels: local.channels.map { LocalChannel(id: $0.id, name: $0.name) })
+        // Trial tokens are no secret (anyone can derive them), so listing them gives nothing away; real ones are.
+        endpoint.offersPicker = team.members.allSatisfy { local.tokens[$0.id] ?? trialToken($0) == trialToken($0) }
         endpoint.retainedMessages = local.retainedMessages
         endpoint.retainedSeconds = local.retainedSeconds
         return endpoint

@@ -6,7 +6,7 @@ enum Fixtures {
     static let bot = LocalParticipant(id: "tandem", name: "Tandem", token: "token-bot", role: "Bot", isBot: true)
     static let alice = LocalParticipant(id: "alice", name: "Alice", token: "token-alice", role: "Marketing", isBot: false)
     static let bob = LocalParticipant(id: "bob", name: "Bob", token: "token-bob", role: "Sales", isBot: false)
-    static let carol = LocalParticipant(id: "carol", name: "Carol", token: "token-carol", role: "Sales lead", isBot: false)
+    static let carol = LocalParticipant(id: "carol", name: "Carol", token: "token-carol", role: "Sales lead, admin", isBot: false, isAdmin: true)
 
     static let general = LocalChannel(id: "general", name: "general")
     static let campaigns = LocalChannel(id: "campaigns", name: "campaigns")

@@ -165,11 +165,29 @@ struct LocalChatEndpointTests {
     @Test func participantsListsPeopleButNotTheBot() async throws {
         try await withRunningEndpoint { _, client in
             let body = try await client.get("/local/participants").object()
-            let people = try #require(body["participants"] as? [[String: String]])
-            #expect(people.map { $0["id"] } == ["alice", "bob", "carol"])
-            #expect(people.first == ["id": "alice", "name": "Alice", "role": "Marketing", "token": "token-alice"])
+            let people = try #require(body["participants"] as? [[String: Any]])
+            #expect(people.map { $0["id"] as? String } == ["alice", "bob", "carol"])
+            #expect(people.first?["token"] as? String == "token-alice")
+            #expect(people.first?["role"] as? String == "Marketing")
+            #expect(people.map { $0["admin"] as? Bool } == [false, false, true])
             #expect(body["bot"] as? [String: String] == ["id": "tandem", "name": "Tandem"])
             #expect(body["defaultChannel"] as? String == "general")
+        }
+    }
+
+    /// Real tokens are never listed: without one the page is told to sign in, and with one it sees its owner only.
+    @Test func withRealTokensParticipantsAnswersOnlyTheSignedInPerson() async throws {
+        var configuration = Fixtures.configuration()
+        configuration.offersPicker = false
+        try await withRunningEndpoint(configuration) { _, client in
+            let anonymous = try await client.get("/local/participants")
+            #expect(anonymous.status == 401)
+            #expect(!anonymous.text.contains("token-"))
+            let wrong = try await client.get("/local/participants", token: "token-mallory")
+            #expect(wrong.status == 401)
+            let body = try await client.get("/local/participants", token: "token-bob").object()
+            let people = try #require(body["participants"] as? [[String: Any]])
+            #expect(people.map { $0["id"] as? String } == ["bob"])
         }
     }
 

@@ -4,6 +4,7 @@ import TandemTesting
 import Testing
 import TandemChat
 import TandemCore
+import TandemLocal
 import TandemRuntime
 import TandemStore
 import TandemRelay
@@ -29,6 +30,19 @@ final class ConfigurationTests {
         #expect(configuration.notices.reportWeekday == 1)
         guard case .local(let local) = configuration.transport else { Issue.record("not local"); return }
         #expect(local.tokens["sam"] == "local-sam")
+    }
+
+    /// The page lists everyone ("pick who you are") only with the sample's trial tokens, which are no secret; one
+    /// real token in the config turns that off. Admins are flagged so the page warns before acting as one.
+    @Test func thePickerIsOfferedOnlyWithTrialTokens() throws {
+        let configuration = try Configuration.load(from: TandemProcess.packageRoot.appendingPathComponent("Config/local.json").path)
+        guard case .local(var local) = configuration.transport else { Issue.record("not local"); return }
+        let sample = TandemApp.endpointConfiguration(local, team: configuration.team)
+        #expect(sample.offersPicker)
+        let admins = sample.participants.filter(\.isAdmin).map(\.id)
+        #expect(admins == configuration.team.members.filter { $0.roles.contains(.admin) }.map(\.id) && !admins.isEmpty)
+        local.tokens["sam"] = "f6c1b0e2-real-token"
+        #expect(!TandemApp.endpointConfiguration(local, team: configuration.team).offersPicker)
     }
 
     @Test func policiesAreRead() throws {
