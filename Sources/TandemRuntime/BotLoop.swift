@@ -111,6 +111,8 @@ actor BotLoop {
         // and it reads `state.team` in place, keeping a command's cost independent of the state's size.
         var working: TeamState?
         var addressed: [ChatMessage] = []
+        /// Logged as handled once recorded: a batch the disk refuses is handled again, not twice.
+        var handled: [Logger.Metadata] = []
         let now = deps.clock.now()
         for message in batch.messages where message.userID != deps.botUserID {
             guard let text = deps.addressing.command(in: message) else { continue }
@@ -132,8 +134,7 @@ actor BotLoop {
                         key: OutboxEntry.replyKey(answering: message.id, part: n), channel: channel,
                         thread: channel == message.channel ? message.thread : nil, body: reply.body))
             }
-            deps.logger.info(
-                "handled", metadata: ["message": "\(message.id)", "user": "\(message.userID)", "events": "\(outcome.events.count)"])
+            handled.append(["message_id": "\(message.id)", "user": "\(message.userID)", "events": "\(outcome.events.count)"])
         }
         guard !record.isEmpty else { return true }
         // Replies that went out since the last record ride in this one: it is written anyway.
@@ -153,6 +154,7 @@ actor BotLoop {
         }
         saveBackoff.reset()
         lanes.rode(true)
+        for metadata in handled { deps.logger.info("handled", metadata: metadata) }
         apply(record)
         await compactIfNeeded()
         return true
@@ -171,7 +173,7 @@ actor BotLoop {
                         idempotencyKey: "unsaved:\(message.id)"))
             } catch {
                 deps.logger.warning(
-                    "could not tell the sender that nothing was saved", metadata: ["message": "\(message.id)", "error": "\(error)"])
+                    "could not tell the sender that nothing was saved", metadata: ["message_id": "\(message.id)", "error": "\(error)"])
             }
         }
     }
