@@ -108,6 +108,33 @@ public enum TandemApp {
                 logger.info("connected to Matrix", metadata: ["homeserver": "\(matrix.homeserver)", "user": "\(session.userID)"])
                 options.onConnecting(matrix.homeserver)
             }
+        case .telegram(let telegram):
+            let client = TelegramTransport(
+                configuration: .init(
+                    apiBaseURL: telegram.apiBaseURL, token: telegram.token, addressAs: "@" + (configuration.bot.names.first ?? "tandem")),
+                http: http, logger: logger)
+            chat = client
+            // The transport knows the bot's id (from getMe) and never returns its own messages.
+            botUserID = ""
+            ready = {
+                // Telegram unreachable at start is waited for, like later; a refused token stops the bot.
+                var backoff = Backoff()
+                var me: TelegramUser
+                while true {
+                    do {
+                        me = try await client.connect()
+                        break
+                    } catch let error as TransportError where error.isRetryable {
+                        let delay = backoff.next()
+                        logger.warning("cannot reach Telegram yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                        try await Task.sleep(for: delay)
+                    }
+                }
+                logger.info(
+                    "connected to Telegram",
+                    metadata: ["bot": "@\(me.username ?? "?")", "id": "\(me.id)", "privacyMode": "\(me.canReadAllGroupMessages == true ? "off" : "on")"])
+                options.onConnecting(telegram.apiBaseURL)
+            }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.
         let transport: any ChatTransport =
