@@ -102,9 +102,10 @@ public actor TelegramBotAPIState {
         return messageID
     }
 
-    /// Queues an update of any type with any payload (an edit, a channel post, a malformed message).
+    /// Queues an update of any type with any payload (an edit, a channel post, a malformed message), even one of a
+    /// type the bot did not ask for: what a bot must survive if Telegram sends it anyway.
     public func postRaw(type: String, _ payload: [String: any Sendable]) {
-        enqueue(type: type, payload)
+        enqueue(type: type, payload, regardless: true)
     }
 
     /// Answers the next `times` calls of `method` with `failure`.
@@ -202,9 +203,9 @@ public actor TelegramBotAPIState {
         return id
     }
 
-    private func enqueue(type: String, _ payload: [String: Any]) {
+    private func enqueue(type: String, _ payload: [String: Any], regardless: Bool = false) {
         // A type the bot did not ask for is not even queued (allowed_updates applies to updates created after it).
-        if let allowedUpdates, !allowedUpdates.contains(type) { return }
+        if !regardless, let allowedUpdates, !allowedUpdates.contains(type) { return }
         let id = nextUpdateID
         nextUpdateID += 1
         let json = try! JSONSerialization.data(withJSONObject: ["update_id": id, type: payload] as [String: Any])

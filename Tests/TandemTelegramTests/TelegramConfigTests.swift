@@ -12,8 +12,10 @@ struct TelegramConfigTests {
     static func write(_ folder: TemporaryFolder, token: String = TelegramTeam.token, edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
         let example = TandemProcess.packageRoot.appendingPathComponent("Config/telegram.json")
         var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: example)) as? [String: Any])
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         try Data(token.utf8).write(to: URL(fileURLWithPath: folder.file("token")))
         config["transport"] = ["type": "telegram", "tokenFile": folder.file("token")]
+        config["seedCampaigns"] = TandemProcess.packageRoot.appendingPathComponent("Config/sample-campaigns.json").path
         edit(&config)
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: folder.file("telegram.json")))
         return folder.file("telegram.json")

@@ -95,7 +95,7 @@ struct TelegramTransportTests {
             let transport = team.transport(baseURL: baseURL, http: http)
             let start = try await transport.poll(after: nil)
             // The fake queues only what the bot asked for (allowed_updates); this queues the odd update regardless.
-            await team.state.postRaw(type: "message", testCase.payload(team))
+            await team.state.postRaw(type: testCase.type, testCase.payload(team))
             await team.state.post("/campaign after", in: team.joint, from: team.mia)
             let batch = try await transport.poll(after: start.cursor)
             let expected = testCase.expected.map { [$0(team)] } ?? []
