@@ -72,7 +72,17 @@ public struct TelegramBotAPIFake: Sendable {
 
     /// Serves the fake on 127.0.0.1 while `body` runs; `body` gets the base URL (the transport's `apiBaseURL`).
     public func run<T>(_ body: (String) async throws -> T) async throws -> T {
-        try await withLoopbackHTTPServer({ request in await self.handle(request) }, body: body)
+        try await withLoopbackHTTPServer({ request in await self.handle(request) }) { url in
+            // A long poll left waiting (its client gone) would hold the server's shutdown until its timeout.
+            do {
+                let result = try await body(url)
+                await state.endWaitingPoll()
+                return result
+            } catch {
+                await state.endWaitingPoll()
+                throw error
+            }
+        }
     }
 
     // MARK: - Requests

@@ -175,6 +175,11 @@ public actor TelegramBotAPIState {
         return answer()
     }
 
+    /// Answers a waiting `getUpdates` now, as its timeout would.
+    func endWaitingPoll() {
+        if let waiting = waitingPoll { expire(waiting.generation) }
+    }
+
     private func expire(_ generation: Int) {
         guard let waiting = waitingPoll, waiting.generation == generation else { return }
         waitingPoll = nil

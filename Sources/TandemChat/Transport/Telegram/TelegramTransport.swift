@@ -19,7 +19,8 @@ import TandemCore
 ///   saying what to do: as ``TransportError/Kind/unauthorized``, the kind the bot stops on. Retrying would only
 ///   fight the other poller.
 /// - `sendMessage` has no idempotency key: a reply whose answer was lost (a crash or a timeout after Telegram took it)
-///   is sent again. Within one process, the parts of a reply already sent are not sent again when a later part fails.
+///   is sent again. Within one process, the parts of a reply already sent are not sent again when a later part fails,
+///   and a reply begun is finished even when the bot is stopping.
 public final class TelegramTransport: ChatTransport {
     public struct Configuration: Sendable {
         /// `https://api.telegram.org`, or a local Bot API server or a test's fake.
@@ -131,8 +132,18 @@ public final class TelegramTransport: ChatTransport {
 
     /// Sends each part of the rendered reply; returns the first part's id, `<chat id>:<message id>` ("" for an
     /// empty reply).
+    ///
+    /// Once begun, a reply is sent to its end even if the caller is cancelled (a graceful stop): Telegram has no
+    /// idempotency key, so a request cut off after Telegram took it would be sent again after the restart. Each part
+    /// is bounded by the request's timeout, and a stop waits for the replies in flight only.
     public func send(_ message: OutgoingChatMessage) async throws -> String {
+        try Task.checkCancellation()
         _ = try await connect()
+        // An unstructured task does not inherit the caller's cancellation: the shield described above.
+        return try await Task { try await self.sendParts(message) }.value
+    }
+
+    private func sendParts(_ message: OutgoingChatMessage) async throws -> String {
         let parts = renderer.render(message.body)
         var (done, first) = sentParts.withLock { $0[message.idempotencyKey] } ?? (0, "")
         for part in parts.dropFirst(done) {
