@@ -100,6 +100,7 @@ public struct TelegramBotAPIFake: Sendable {
         guard let parameters = Self.parameters(of: request) else {
             return Self.error(400, "Bad Request: can't parse JSON object")
         }
+        let replyTo = Self.int((parameters["reply_parameters"] as? [String: Any])?["message_id"])
         if let failure = await state.failure(for: method) {
             let response: LoopbackHTTPResponse
             switch failure {
@@ -110,7 +111,7 @@ public struct TelegramBotAPIFake: Sendable {
             case .badRequest(let description):
                 response = Self.error(400, "Bad Request: " + description)
             }
-            await state.record(.init(method: method, offset: nil, timeout: nil, status: response.status))
+            await state.record(.init(method: method, offset: nil, timeout: nil, status: response.status, replyTo: replyTo))
             return response
         }
         let response: LoopbackHTTPResponse
@@ -144,7 +145,7 @@ public struct TelegramBotAPIFake: Sendable {
         default:
             response = Self.error(404, "Not Found")
         }
-        await state.record(.init(method: method, offset: offset, timeout: timeout, status: response.status))
+        await state.record(.init(method: method, offset: offset, timeout: timeout, status: response.status, replyTo: replyTo))
         return response
     }
 

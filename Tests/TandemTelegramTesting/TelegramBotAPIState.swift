@@ -24,6 +24,10 @@ public actor TelegramBotAPIState {
         public var offset: Int64?
         public var timeout: Int?
         public var status: Int
+        /// `sendMessage`: the message it answers (`reply_parameters.message_id`), failed or not.
+        public var replyTo: Int64? = nil
+        /// When the fake answered it.
+        public var at = ContinuousClock.now
     }
 
     /// A failure to answer the next calls of a method with, instead of doing it.
