@@ -242,7 +242,9 @@ public final class TelegramTransport: ChatTransport {
         case 500...:
             throw TransportError(.transient, "\(method): server error \(because)")
         default:
-            throw TransportError(.rejected(status: code), "\(method): refused with \(because)")
+            // A group upgraded to a supergroup has a new id: the config must name that one.
+            let moved = error?.parameters?.migrateToChatID.map { "; the group is now the supergroup \($0): put that id in the config" } ?? ""
+            throw TransportError(.rejected(status: code), "\(method): refused with \(because)\(moved)")
         }
     }
 }
