@@ -14,7 +14,8 @@ import TandemLoopbackTesting
 ///   Request: message is too long` over 4,096 characters after parsing (counted as Unicode scalars, as measured on the
 ///   real API), `message text is empty`, `chat not found`, `message to be replied not found` unless
 ///   `allow_sending_without_reply`.
-/// - On demand (``TelegramBotAPIState/fail(_:with:times:)``): 429 with `parameters.retry_after`, or a 5xx.
+/// - On demand (``TelegramBotAPIState/fail(_:with:times:)``): 429 with `parameters.retry_after`, a 5xx, a 400, or
+///   silence (a request held without an answer).
 ///
 /// Tests post as people with ``TelegramBotAPIState/post(_:in:from:replyingTo:topic:)`` and await what the bot sent
 /// with ``TelegramBotAPIState/until(_:)``.
@@ -110,6 +111,9 @@ public struct TelegramBotAPIFake: Sendable {
                 response = Self.error(status, status == 502 ? "Bad Gateway" : "Internal Server Error")
             case .badRequest(let description):
                 response = Self.error(400, "Bad Request: " + description)
+            case .silence(let duration):
+                try? await Task.sleep(for: duration)
+                response = method == "getupdates" ? Self.ok([Any]()) : Self.ok(true)
             }
             await state.record(.init(method: method, offset: nil, timeout: nil, status: response.status, replyTo: replyTo))
             return response

@@ -38,6 +38,8 @@ public actor TelegramBotAPIState {
         case serverError(status: Int)
         /// 400 with this description after `Bad Request: `, e.g. `can't parse entities: …`.
         case badRequest(String)
+        /// No answer for this long (a stalled connection, a proxy holding the request), then an empty success.
+        case silence(Duration)
     }
 
     struct Pending {

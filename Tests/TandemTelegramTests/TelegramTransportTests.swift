@@ -161,6 +161,25 @@ extension TelegramTransportTests {
         }
     }
 
+    @Test func aLongPollThatNeverAnswersIsGivenUpAfterItsTimeoutAndIsTransient() async throws {
+        let team = self.team
+        try await team.run { baseURL in
+            let http = CurlHTTPClient()
+            defer { http.shutdown() }
+            var configuration = TelegramTransport.Configuration(apiBaseURL: baseURL, token: TelegramTeam.token)
+            configuration.pollTimeout = 1
+            configuration.pollGrace = .milliseconds(500)
+            let transport = TelegramTransport(configuration: configuration, http: http)
+            let start = try await transport.poll(after: nil)
+            await team.state.fail("getUpdates", with: .silence(.seconds(30)))
+            let began = ContinuousClock.now
+            let error = try await #require(throws: TransportError.self) { try await transport.poll(after: start.cursor) }
+            #expect(error.kind == .transient)
+            #expect(ContinuousClock.now - began < .seconds(10), "curl's timeout ended it, not the server")
+            #expect(!error.message.contains(TelegramTeam.token))
+        }
+    }
+
     @Test func aWrongTokenIsUnauthorizedAndNeverNamed() async throws {
         let team = self.team
         try await team.run { baseURL in

@@ -31,6 +31,8 @@ public final class TelegramTransport: ChatTransport {
         public var addressAs: String
         /// How long Telegram may hold a `getUpdates`, in seconds.
         public var pollTimeout = 25
+        /// How much longer than `pollTimeout` a `getUpdates` may take before it counts as lost (a stalled connection).
+        public var pollGrace = Duration.seconds(15)
         public var partLimit = TelegramRenderer.defaultPartLimit
 
         public init(apiBaseURL: String = "https://api.telegram.org", token: String, addressAs: String = "@tandem") {
@@ -121,7 +123,7 @@ public final class TelegramTransport: ChatTransport {
 
     private func getUpdates(_ request: GetUpdates) async throws -> [TelegramUpdate] {
         let updates = try await call(
-            "getUpdates", [Lenient<TelegramUpdate>].self, body: request, timeout: .seconds(request.timeout + 15))
+            "getUpdates", [Lenient<TelegramUpdate>].self, body: request, timeout: .seconds(request.timeout) + configuration.pollGrace)
         return updates.decoded()
     }
 
