@@ -115,6 +115,19 @@ let package = Package(
             name: "TandemSlackFakeTests",
             dependencies: ["TandemSlackTesting", "TandemLoopbackTesting", "TandemChat"]
         ),
+        // A loopback fake of Telegram's Bot API (getUpdates, sendMessage with its HTML parsing), for the Telegram tests.
+        .target(
+            name: "TandemTelegramTesting", dependencies: ["TandemLoopbackTesting"],
+            path: "Tests/TandemTelegramTesting"),
+        // The Telegram transport, its renderer and fake, and the whole bot (the real binary) through the fake.
+        .testTarget(
+            name: "TandemTelegramTests",
+            dependencies: [
+                "TandemTelegramTesting", "TandemLoopbackTesting", "TandemRuntimeTesting", "TandemRuntime", "TandemChat",
+                "TandemCore", "TandemStore", "TandemTesting", "tandem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
         .testTarget(name: "TandemProtocolTests", dependencies: ["TandemProtocol", "TandemTesting"]),
         .testTarget(
             name: "TandemLocalTests",

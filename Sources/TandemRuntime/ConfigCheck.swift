@@ -36,6 +36,8 @@ public enum ConfigCheck {
             let invites = matrix.invites
             let allowed = (invites.users.sorted() + invites.rooms.sorted() + invites.servers.sorted().map { "anyone on \($0)" })
             lines.append("invitations accepted from: " + (allowed.isEmpty ? "nobody (the bot only works in rooms it has joined)" : allowed.joined(separator: ", ")))
+        case .telegram(let telegram):
+            lines.append("transport: Telegram Bot API at \(telegram.apiBaseURL), bot token read (getUpdates long polling)")
         }
         let team = configuration.team
         lines.append("team: \(team.members.count) members, time zone \(team.timeZone)")
@@ -98,6 +100,21 @@ public enum ConfigCheck {
             lines.append("probe: logged in as \(session.userID); joined \(rooms.count) rooms:")
             lines += rooms.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ", \($0.members) members" + ($0.members == 2 ? ", direct" : "") }
             reachable = Set(rooms.map(\.id))
+        case .telegram(let telegram):
+            let transport = TelegramTransport(configuration: .init(apiBaseURL: telegram.apiBaseURL, token: telegram.token), http: http)
+            let me = try await transport.connect()
+            lines.append("probe: Telegram accepted the token; the bot is @\(me.username ?? "?") (id \(me.id))")
+            lines.append(
+                me.canReadAllGroupMessages == true
+                    ? "probe: privacy mode is off: the bot reads every message in its groups (!hilfe works there)"
+                    : "probe: privacy mode is on: in groups the bot sees only /commands, @\(me.username ?? "bot") mentions and replies to it")
+            // getChat, not getUpdates: a second poller would cut off the running bot's long poll (409 Conflict).
+            let configured = [configuration.team.salesChannel, configuration.team.jointChannel].compactMap { $0 }
+                .filter { configuration.announcements[$0] == nil }
+            let chats = try await transport.chats(Array(Set(configured)).sorted())
+            lines.append("probe: of the configured chats, the bot can see \(chats.count):")
+            lines += chats.map { "  \($0.id)" + ($0.title.map { " (\($0))" } ?? "") + ", \($0.type)" }
+            reachable = Set(chats.map(\.id))
         }
         let team = configuration.team
         for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {

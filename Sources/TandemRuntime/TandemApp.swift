@@ -47,6 +47,7 @@ public enum TandemApp {
         let chat: any ChatTransport
         let botUserID: String
         var ready: @Sendable () async throws -> Void = {}
+        var sentMarkDelay = Duration.milliseconds(100)
         switch configuration.transport {
         case .local(var local):
             if let port = options.port { local.port = port }
@@ -108,6 +109,36 @@ public enum TandemApp {
                 logger.info("connected to Matrix", metadata: ["homeserver": "\(Redactor.shown(matrix.homeserver))", "user": "\(session.userID)"])
                 options.onConnecting(Redactor.shown(matrix.homeserver))
             }
+        case .telegram(let telegram):
+            let client = TelegramTransport(
+                configuration: .init(
+                    apiBaseURL: telegram.apiBaseURL, token: telegram.token, addressAs: "@" + (configuration.bot.names.first ?? "tandem")),
+                http: http, logger: logger)
+            chat = client
+            // No idempotency key: a reply sent but not yet marked is sent again after a crash. Marks go to disk at
+            // once rather than waiting to ride with a batch, which narrows that window to the write itself.
+            sentMarkDelay = .zero
+            // The transport knows the bot's id (from getMe) and never returns its own messages.
+            botUserID = ""
+            ready = {
+                // Telegram unreachable at start is waited for, like later; a refused token stops the bot.
+                var backoff = Backoff()
+                var me: TelegramUser
+                while true {
+                    do {
+                        me = try await client.connect()
+                        break
+                    } catch let error as TransportError where error.isRetryable {
+                        let delay = backoff.next()
+                        logger.warning("cannot reach Telegram yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                        try await Task.sleep(for: delay)
+                    }
+                }
+                logger.info(
+                    "connected to Telegram",
+                    metadata: ["bot": "@\(me.username ?? "?")", "id": "\(me.id)", "privacyMode": "\(me.canReadAllGroupMessages == true ? "off" : "on")"])
+                options.onConnecting(telegram.apiBaseURL)
+            }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.
         let transport: any ChatTransport =
@@ -119,7 +150,7 @@ public enum TandemApp {
                 addressing: Addressing(names: configuration.bot.names, prefixes: configuration.bot.prefixes),
                 botUserID: botUserID, notices: configuration.notices, logger: logger, firstStart: firstStart,
                 // Replies that name their message go out side by side within a room: more of them at once.
-                sendWidth: transport.repliesNameTheirMessage ? 8 : 4, ready: ready),
+                sendWidth: transport.repliesNameTheirMessage ? 8 : 4, sentMarkDelay: sentMarkDelay, ready: ready),
             state: state)
         services.append(bot)
         let group = ServiceGroup(
