@@ -369,7 +369,7 @@ actor BotLoop {
     private func wait(after error: TransportError) async throws {
         switch error.kind {
         case .unauthorized:
-            logger.critical("the chat endpoint refused the bot's token; stopping", metadata: ["error": "\(error)"])
+            logger.critical("the chat refused the bot (its token, or another instance polls it); stopping", metadata: ["error": "\(error)"])
             throw error
         case .rateLimited(let seconds):
             let delay = pollBackoff.next(atLeast: .milliseconds(Int(seconds * 1000)))

@@ -37,7 +37,7 @@ public enum ConfigCheck {
             let allowed = (invites.users.sorted() + invites.rooms.sorted() + invites.servers.sorted().map { "anyone on \($0)" })
             lines.append("invitations accepted from: " + (allowed.isEmpty ? "nobody (the bot only works in rooms it has joined)" : allowed.joined(separator: ", ")))
         case .telegram(let telegram):
-            lines.append("transport: Telegram Bot API at \(telegram.apiBaseURL), bot token read (getUpdates long polling)")
+            lines.append("transport: Telegram Bot API at \(Redactor.shown(telegram.apiBaseURL)), bot token read (getUpdates long polling)")
         }
         let team = configuration.team
         lines.append("team: \(team.members.count) members, time zone \(team.timeZone)")

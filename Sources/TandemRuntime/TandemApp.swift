@@ -137,7 +137,7 @@ public enum TandemApp {
                 logger.info(
                     "connected to Telegram",
                     metadata: ["bot": "@\(me.username ?? "?")", "id": "\(me.id)", "privacyMode": "\(me.canReadAllGroupMessages == true ? "off" : "on")"])
-                options.onConnecting(telegram.apiBaseURL)
+                options.onConnecting(Redactor.shown(telegram.apiBaseURL))
             }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.
