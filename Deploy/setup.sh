@@ -24,6 +24,9 @@ command -v swift >/dev/null || { echo "setup: Swift 6.1 or newer is required (ht
 # working (its Python was removed, an import fails), so a run with the venvs in place only starts their Pythons.
 $tests || exit 0
 
+# Node.js runs the local chat page's own Markdown renderer in its tests (what a browser would show).
+install_debian nodejs
+
 # Makes venv $1 from requirements file $2 unless it holds those pins and `python -c "$3"` works in it; $4 says
 # what the venv is for.
 make_venv() {

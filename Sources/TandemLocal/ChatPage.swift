@@ -206,6 +206,8 @@ function renderInline(escaped) {
   const slots = [];
   const park = (html) => '\u0000' + (slots.push(html) - 1) + '\u0000';
   let s = escaped.replace(/`([^`\u0000]+)`/g, (_, code) => park('<code>' + code + '</code>'));
+  // Markdown's backslash escapes (the bot escapes what users typed): the character itself, never markup.
+  s = s.replace(/\\(&(?:lt|gt|amp|quot|#39);|[!-\/:-@\[-`{-~])/g, (_, ch) => park(ch));
   s = s.replace(/\[([^\]]+)\]\((https?:\/\/[^\s)\u0000]+)\)/g,
     (_, title, url) => park('<a href="' + url + '" target="_blank" rel="noopener noreferrer">' + title + '</a>'));
   s = s.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');

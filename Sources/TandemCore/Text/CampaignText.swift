@@ -23,8 +23,8 @@ struct CampaignText {
     var summary: RichText {
         var text = RichText.paragraph(.bold([.text(campaign.name)]), .text(" (" + statusAndDates + ")"))
         if let oneLiner = campaign.oneLiner { text.add(.text(oneLiner)) }
-        if let offer = offerText { text.add(.bold([.text(t("Offer: ", "Angebot: "))]), .text(offer)) }
-        if let segment = campaign.segment { text.add(.bold([.text(t("Segment: ", "Zielgruppe: "))]), .text(segment)) }
+        if let offer = offerText { text.add(.bold([.text(t("Offer:", "Angebot:"))]), .text(" " + offer)) }
+        if let segment = campaign.segment { text.add(.bold([.text(t("Segment:", "Zielgruppe:"))]), .text(" " + segment)) }
         if !campaign.talkingPoints.isEmpty {
             text.add(.bold([.text(t("Talking points:", "Gesprächspunkte:"))]))
             text.add(.bullets(campaign.talkingPoints.prefix(3).map { [.text($0)] }))
@@ -45,7 +45,9 @@ struct CampaignText {
     var brief: RichText {
         var text = RichText.paragraph(.bold([.text(campaign.name)]), .text(" "), .code(campaign.id))
         func field(_ en: String, _ de: String, _ value: String?) {
-            if let value, !value.isEmpty { text.add(.bold([.text(t(en, de) + ": ")]), .text(value)) }
+            // The space outside the bold: `**Status: **planned` is not bold in Markdown (a closing `**` must follow
+            // a non-space).
+            if let value, !value.isEmpty { text.add(.bold([.text(t(en, de) + ":")]), .text(" " + value)) }
         }
         func list(_ en: String, _ de: String, _ values: [String]) {
             guard !values.isEmpty else { return }

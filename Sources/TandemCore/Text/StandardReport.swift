@@ -42,7 +42,7 @@ public struct StandardReport: Sendable {
             text.add(.bullets(byCampaign.sorted { $0.value.handedOff > $1.value.handedOff }.map { id, stats in
                 let name = state.campaign(id: id)?.name ?? l.pick("no campaign", "ohne Kampagne")
                 guard case .paragraph(let inlines) = StatsText.line(stats, l) else { return [.text(name)] }
-                return [.bold([.text(name + ": ")])] + inlines.dropFirst()
+                return [.bold([.text(name + ":")])] + inlines.dropFirst()  // the rest starts with its space
             }))
             text.add(StatsText.line(total, l))
         }

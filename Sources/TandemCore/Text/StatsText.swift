@@ -11,7 +11,7 @@ enum StatsText {
             l.pick("\(s.lost) lost", "\(s.lost) verloren"),
         ]
         if let sla = s.slaKeptPercent { parts.append(l.pick("SLA kept \(sla) %", "SLA eingehalten \(sla) %")) }
-        var inlines: [Inline] = [.bold([.text(l.pick("Leads: ", "Leads: "))]), .text(parts.joined(separator: ", "))]
+        var inlines: [Inline] = [.bold([.text("Leads:")]), .text(" " + parts.joined(separator: ", "))]
         if !s.rejectedByReason.isEmpty {
             inlines.append(.text(l.pick(" — top reasons: ", " — häufigste Gründe: ")
                 + s.topReasons.prefix(3).map { "\($0.reason) (\($0.count))" }.joined(separator: ", ")))
