@@ -36,6 +36,9 @@ public enum ConfigCheck {
             let invites = matrix.invites
             let allowed = (invites.users.sorted() + invites.rooms.sorted() + invites.servers.sorted().map { "anyone on \($0)" })
             lines.append("invitations accepted from: " + (allowed.isEmpty ? "nobody (the bot only works in rooms it has joined)" : allowed.joined(separator: ", ")))
+        case .zulip(let zulip):
+            lines.append("transport: Zulip at \(zulip.site) as \(zulip.email), API key read")
+            lines.append("notices that start a conversation go to the topic '\(zulip.defaultTopic)'")
         }
         let team = configuration.team
         lines.append("team: \(team.members.count) members, time zone \(team.timeZone)")
@@ -98,6 +101,21 @@ public enum ConfigCheck {
             lines.append("probe: logged in as \(session.userID); joined \(rooms.count) rooms:")
             lines += rooms.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ", \($0.members) members" + ($0.members == 2 ? ", direct" : "") }
             reachable = Set(rooms.map(\.id))
+        case .zulip(let zulip):
+            let transport = ZulipTransport(configuration: zulip.transportConfiguration(addressName: "tandem"), http: http)
+            let me = try await transport.connect()
+            let channels = try await transport.subscriptions()
+            lines.append("probe: logged in as \(me.fullName) (user id \(me.userID)); subscribed to \(channels.count) channels:")
+            lines += channels.sorted { $0.id < $1.id }.map { "  \($0.id) (\($0.name))" }
+            reachable = Set(channels.map { String($0.id) })
+            let users = try await transport.users()
+            for (i, member) in configuration.team.members.enumerated() {
+                if let id = Int(member.id), let name = users[id] {
+                    lines.append("  member \(member.id) is \(name) in Zulip")
+                } else {
+                    lines.append("warning: team.members[\(i)].id \(member.id) (\(member.name)) is no active user of this organisation")
+                }
+            }
         }
         let team = configuration.team
         for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {

@@ -27,6 +27,7 @@ struct ConfigFile: Decodable {
         if self.transport.type == "relay" && self.transport.slack != nil && self.transport.teams == nil {
             try Self.checkSlackIDs(team, file: path, announced: announced)
         }
+        if self.transport.type == "zulip" { try Self.checkZulipIDs(team, file: path, announced: announced) }
         team.serviceLevels = try policies.serviceLevels(file: path)
         team.rejectReasons = try policies.rejectReasons(file: path)
         let notices = try policies.notices(file: path)
@@ -128,6 +129,10 @@ struct TransportFile: Decodable {
     // relay (and host, port)
     var slack: SlackFile?
     var teams: TeamsFile?
+    // zulip (and tokenEnv, tokenFile for the API key)
+    var site: String?
+    var email: String?
+    var defaultTopic: String?
 
     /// The relay's `teams` section: the outgoing webhook's token, and the channel's Workflows webhook.
     struct TeamsFile: Decodable {
@@ -179,9 +184,11 @@ struct TransportFile: Decodable {
             return .matrix(try matrix(file: file))
         case "relay":
             return .relay(try relay(file: file))
+        case "zulip":
+            return .zulip(try zulip(file: file))
         case let other:
             throw ConfigurationError(
-                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay)")
+                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay, zulip)")
         }
     }
 

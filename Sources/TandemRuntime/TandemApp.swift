@@ -108,6 +108,30 @@ public enum TandemApp {
                 logger.info("connected to Matrix", metadata: ["homeserver": "\(matrix.homeserver)", "user": "\(session.userID)"])
                 options.onConnecting(matrix.homeserver)
             }
+        case .zulip(let zulip):
+            let client = ZulipTransport(
+                configuration: zulip.transportConfiguration(addressName: configuration.bot.names.first ?? "tandem"), http: http,
+                logger: logger)
+            chat = client
+            // The transport knows its own id (from /users/me) and never returns its own messages.
+            botUserID = ""
+            ready = {
+                // A server that is down at start is waited for, like one that goes down later.
+                var backoff = Backoff()
+                var me: ZulipTransport.Identity
+                while true {
+                    do {
+                        me = try await client.connect()
+                        break
+                    } catch let error as TransportError where error.isRetryable {
+                        let delay = backoff.next()
+                        logger.warning("cannot reach Zulip yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                        try await Task.sleep(for: delay)
+                    }
+                }
+                logger.info("connected to Zulip", metadata: ["site": "\(zulip.site)", "user": "\(me.fullName) (\(me.userID))"])
+                options.onConnecting(zulip.site)
+            }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.
         let transport: any ChatTransport =
