@@ -109,9 +109,10 @@ public enum TandemApp {
                 options.onConnecting(matrix.homeserver)
             }
         case .zulip(let zulip):
-            let client = ZulipTransport(
-                configuration: zulip.transportConfiguration(addressName: configuration.bot.names.first ?? "tandem"), http: http,
-                logger: logger)
+            var settings = zulip.transportConfiguration(addressName: configuration.bot.names.first ?? "tandem")
+            // Zulip takes no idempotency key: the keys it took are recorded, so a restart does not post them again.
+            settings.sentLedger = try await FileSentLedger.open(path: folder.file("zulip-sent.log"))
+            let client = ZulipTransport(configuration: settings, http: http, logger: logger)
             chat = client
             // The transport knows its own id (from /users/me) and never returns its own messages.
             botUserID = ""

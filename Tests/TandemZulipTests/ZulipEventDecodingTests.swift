@@ -42,6 +42,12 @@ struct ZulipEventDecodingTests {
                     id: "501", channel: "2", userID: "12", userName: "Sam Carter", text: #"@tandem handoff x to "@Sam Carter" cc @11 and @jonas"#,
                     thread: "launch")
             ]),
+        Case(
+            name: "wildcards stay as typed", events: stream(1, "@**Tandem** campaign @**all** @_**topic** x"),
+            expected: [
+                ChatMessage(
+                    id: "501", channel: "2", userID: "12", userName: "Sam Carter", text: "@tandem campaign @**all** @_**topic** x", thread: "launch")
+            ]),
         Case(name: "the bot's own message is not returned", events: stream(1, from: 100, "hello"), expected: []),
         Case(
             name: "a direct message between one person and the bot is direct",

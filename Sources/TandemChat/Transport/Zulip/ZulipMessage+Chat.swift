@@ -51,10 +51,14 @@ extension ZulipMessage {
             thread: subject ?? "")
     }
 
+    /// Zulip's mentions of everyone in a channel or topic.
+    static let wildcards: Set<String> = ["all", "everyone", "channel", "stream", "topic"]
+
     /// Zulip's typed mentions as the words Tandem understands: the bot's own (`@**Tandem**`, `@**Tandem|42**`,
     /// silent `@_**…**`) becomes `@tandem` (the address ``Addressing`` knows); another person's with an id
     /// (`@**Sam Carter|26**`) becomes `@26`, their member id; one without (`@**Sam Carter**`, what Zulip's
     /// autocomplete writes when the name is unique) becomes `"@Sam Carter"`, one quoted word for the member lookup.
+    /// Wildcards (`@**all**`) stay as typed.
     static func plainMentions(_ text: String, ownUserID: Int, ownName: String, addressName: String) -> String {
         guard text.contains("@") else { return text }
         var out = ""
@@ -75,7 +79,10 @@ extension ZulipMessage {
                 id = number
                 name = inner[..<bar]
             }
-            if id == ownUserID || (id == nil && name.lowercased() == ownName.lowercased()) {
+            if id == nil && Self.wildcards.contains(String(name)) {
+                // Not a person: kept as typed (a reply that echoes it defuses it).
+                out += rest[at..<end.upperBound]
+            } else if id == ownUserID || (id == nil && name.lowercased() == ownName.lowercased()) {
                 out += "@" + addressName
             } else if let id {
                 out += "@\(id)"

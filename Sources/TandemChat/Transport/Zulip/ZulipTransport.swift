@@ -33,6 +33,9 @@ public final class ZulipTransport: ChatTransport {
         /// The least time between two replacements of a lost queue: a server that loses every new queue at once is
         /// retried with backoff instead of in a tight loop.
         public var minimumQueueReplacementInterval: Duration = .seconds(10)
+        /// Where the keys of the parts posted are recorded (Zulip has no idempotency key): a resend after a crash skips
+        /// the parts it finds there. Nil: every resend posts again.
+        public var sentLedger: (any SentLedger)?
 
         public init(site: String, email: String, apiKey: String) {
             self.site = site.hasSuffix("/") ? String(site.dropLast()) : site
@@ -204,9 +207,19 @@ public final class ZulipTransport: ChatTransport {
 
     // MARK: - Sending
 
-    /// Posts each part of the rendered reply (`POST /messages`, form-encoded) and returns the first part's id.
+    /// Posts each part of the rendered reply (`POST /messages`, form-encoded) and returns the first part's id ("" when
+    /// the first part was posted before, by an earlier run).
+    ///
+    /// Part n > 0 has the key `key.n` in the ledger. Once begun, the posts run to their end even if the caller is
+    /// cancelled (a stop): a post cut off after Zulip took it could not be told from one it never got, and would be
+    /// posted again on restart.
     public func send(_ message: OutgoingChatMessage) async throws -> String {
         _ = try await connect()
+        try Task.checkCancellation()
+        return try await Task { try await self.post(message) }.value
+    }
+
+    private func post(_ message: OutgoingChatMessage) async throws -> String {
         let parts = ZulipRenderer(partLimit: limits.withLock { $0.messageLength }).render(message.body)
         var fields: [(String, String)]
         if let people = ZulipID.people(ofDirectChannel: message.channel) {
@@ -218,9 +231,16 @@ public final class ZulipTransport: ChatTransport {
         }
         var first = ""
         for (n, part) in parts.enumerated() {
+            let key = n == 0 ? message.idempotencyKey : message.idempotencyKey + ".\(n)"
+            if let ledger = configuration.sentLedger, await ledger.contains(key) { continue }
             let response = try await call(post("/messages", form: Self.form(fields + [("content", part)])), what: "POST /messages")
             let id = try decode(ZulipSentMessage.self, response).id
             if n == 0 { first = String(id) }
+            do {
+                try await configuration.sentLedger?.record(key)
+            } catch {
+                logger.error("could not record a posted reply; a restart may post it again", metadata: ["key": "\(key)", "error": "\(error)"])
+            }
         }
         return first
     }
