@@ -149,4 +149,6 @@ public struct ZulipFakeRequest: Sendable {
     public var status: Int
     /// Query and form fields.
     public var fields: [String: String]
+    /// When it was answered (or, for the waiting mark, when the poll began to wait).
+    public var at = ContinuousClock.now
 }

@@ -32,9 +32,7 @@ struct ZulipCrashRecoveryTests {
                     // Expired while the bot runs: its poll gets BAD_EVENT_QUEUE_ID and it registers anew.
                     fake.expireQueues(of: fake.bot)
                 case 12, 22:
-                    // A stop while a reply is being posted may post it twice (Zulip has no idempotency key): stop once
-                    // everything said so far is answered, which is what a restart usually meets.
-                    _ = try await Self.waitForReplies(fake, commands: n + 1, extra: n == 22 ? 1 : 0)
+                    // Mid-stream: replies are being posted; a stop lets the posts in flight finish and records them.
                     #expect(await bot.terminate() == 0, "SIGTERM is a clean stop")
                     // Down for longer than Zulip keeps a queue: commands said meanwhile come through /messages.
                     if n == 22 { fake.expireQueues(of: fake.bot) }
