@@ -87,7 +87,7 @@ public struct ZulipRenderer: Sendable {
         for ch in s {
             switch ch {
             case "\\", "`", "*", "_", "[", "]", ">", "#": out.append("\\")
-            case "~", "$" where previous == ch: out.append("\u{2060}")
+            case "~" where previous == "~", "$" where previous == "$": out.append("\u{2060}")
             default: break
             }
             out.append(ch)
