@@ -95,7 +95,7 @@ final class ZulipFakeState: Sendable {
 
     static func push(_ event: [String: Any], to queue: inout Queue) {
         // Event ids grow, but not one by one (Zulip: "not guaranteed to be consecutive").
-        queue.nextEventID += 1 + queue.events.count % 2
+        queue.nextEventID += queue.nextEventID % 2 == 0 ? 1 : 2
         var event = event
         event["id"] = queue.nextEventID
         queue.events.append((queue.nextEventID, event))
