@@ -22,6 +22,7 @@ struct ZulipRendererTests {
         Case(name: "a mention of a non-Zulip id is text", text: .paragraph(.mention(id: "sam", name: "Sam")), expected: "@Sam"),
         Case(name: "links: http(s) only, parentheses encoded", text: .paragraph(.link(title: "brief", url: "https://x.example/a_(b)"), .text(" "), .link(title: "js", url: "javascript:alert(1)")), expected: "[brief](https://x.example/a_(b%29) js"),
         Case(name: "bullets", text: RichText([.paragraph([.text("Lines:")]), .bullets([[.text("one")], [.bold([.text("two")])]])]), expected: "Lines:\n- one\n- **two**"),
+        Case(name: "a mention is never inside bold", text: .paragraph(.bold([.text("for "), .mention(id: "26", name: "Sam")])), expected: "**for** @**|26**"),
         Case(name: "whitespace stays outside bold", text: .paragraph(.text("a"), .bold([.text(" b ")]), .text("c")), expected: "a **b** c"),
     ]
 

@@ -132,11 +132,13 @@ public struct ZulipRenderer: Sendable {
                 segments.append((text, mention))
             }
         }
+        // A mention is never inside bold markers: `**@**|26****` would pair the wrong stars.
+        let boldness = line.runs.map { $0.bold && !isMention($0) }
         var i = line.runs.startIndex
         while i < line.runs.endIndex {
-            let bold = line.runs[i].bold
+            let bold = boldness[i]
             var stretch: [Run] = []
-            while i < line.runs.endIndex, line.runs[i].bold == bold {
+            while i < line.runs.endIndex, boldness[i] == bold {
                 stretch.append(line.runs[i])
                 i += 1
             }
