@@ -109,6 +109,32 @@ struct ZulipTransportTests {
         }
     }
 
+    /// Zulip has no idempotency key: the transport consults a ledger of the parts it posted, so a resend after a
+    /// crash posts only what Zulip never took.
+    @Test func aResendPostsOnlyThePartsTheLedgerDoesNotHave() async throws {
+        try await ZulipFake.withRunning { fake in
+            let http = CurlHTTPClient()
+            defer { http.shutdown() }
+            let ledger = MemoryLedger()
+            var configuration = ZulipTransport.Configuration(site: fake.site, email: fake.bot.email, apiKey: fake.bot.apiKey)
+            configuration.sentLedger = ledger
+            let zulip = ZulipTransport(configuration: configuration, http: http)
+            let long = RichText((0..<300).map { .paragraph([.text("line \($0) " + String(repeating: "y", count: 40))]) })
+            let message = OutgoingChatMessage(channel: "1", thread: "t", body: long, idempotencyKey: "reply:42:0")
+            _ = try await zulip.send(message)
+            #expect(fake.botPosts.count == 2)
+            #expect(await ledger.keys == ["reply:42:0", "reply:42:0.1"])
+            #expect(try await zulip.send(message) == "")
+            #expect(fake.botPosts.count == 2, "a resend of what Zulip took posts nothing")
+            // Killed after the first part: only the second goes out again.
+            let partly = MemoryLedger(["reply:43:0"])
+            configuration.sentLedger = partly
+            let again = ZulipTransport(configuration: configuration, http: http)
+            _ = try await again.send(OutgoingChatMessage(channel: "1", thread: "t", body: long, idempotencyKey: "reply:43:0"))
+            #expect(fake.botPosts.count == 3 && fake.botPosts[2].content == fake.botPosts[1].content, "the second part only")
+        }
+    }
+
     @Test func rateLimitsSayHowLongToWaitAndServerErrorsAreTransient() async throws {
         try await ZulipFake.withRunning { fake in
             let http = CurlHTTPClient()
@@ -156,4 +182,12 @@ struct ZulipTransportTests {
             #expect(batch.cursor?.contains("queue") == true)
         }
     }
+}
+
+/// A ledger in memory, in recording order.
+actor MemoryLedger: SentLedger {
+    private(set) var keys: [String]
+    init(_ keys: [String] = []) { self.keys = keys }
+    func contains(_ key: String) async -> Bool { keys.contains(key) }
+    func record(_ key: String) async throws { keys.append(key) }
 }
