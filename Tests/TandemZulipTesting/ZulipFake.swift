@@ -87,15 +87,10 @@ public final class ZulipFake: Sendable {
     public var botPosts: [ZulipFakeMessage] { messages.filter { $0.senderID == bot.id } }
 
     /// The bot's first `count` messages, once it has sent that many.
-    public func botPosts(count: Int) async -> [ZulipFakeMessage] {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.mutable.withLock { state -> Bool in
-                if state.messages.filter({ $0.senderID == bot.id }).count >= count { return true }
-                state.postWaiters.append((count, continuation))
-                return false
-            }
-            if ready { continuation.resume() }
-        }
+    /// - Throws: `CancellationError` if the calling task is cancelled first (use a time limit on the test).
+    public func botPosts(count: Int) async throws -> [ZulipFakeMessage] {
+        let bot = bot.id
+        try await state.wait { $0.messages.filter { $0.senderID == bot }.count >= count }
         return Array(botPosts.prefix(count))
     }
 
@@ -103,16 +98,10 @@ public final class ZulipFake: Sendable {
     public var requests: [ZulipFakeRequest] { state.mutable.withLock { $0.requests } }
 
     /// Waits for a request (already answered, or the next one) that `match`es, and returns it.
+    /// - Throws: `CancellationError` if the calling task is cancelled first.
     @discardableResult
-    public func request(where match: @escaping @Sendable (ZulipFakeRequest) -> Bool) async -> ZulipFakeRequest {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let seen = state.mutable.withLock { state -> Bool in
-                if state.requests.contains(where: match) { return true }
-                state.requestWaiters.append((match, continuation))
-                return false
-            }
-            if seen { continuation.resume() }
-        }
+    public func request(where match: @escaping @Sendable (ZulipFakeRequest) -> Bool) async throws -> ZulipFakeRequest {
+        try await state.wait { $0.requests.contains(where: match) }
         return requests.last(where: match)!
     }
 
@@ -121,9 +110,9 @@ public final class ZulipFake: Sendable {
 
     /// Waits until the bot holds a long poll on a live queue with nothing pending, recorded after request number
     /// `after` (a count of ``requests`` taken before): from then on it receives everything said.
-    public func botListening(after: Int = 0) async {
+    public func botListening(after: Int = 0) async throws {
         let bot = bot.id
-        await request { $0.sequence >= after && $0.userID == bot && $0.path == Self.waitingPath }
+        try await request { $0.sequence >= after && $0.userID == bot && $0.path == Self.waitingPath }
     }
 
     /// The ids of the queues currently alive.

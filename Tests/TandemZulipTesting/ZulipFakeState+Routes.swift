@@ -301,7 +301,7 @@ extension ZulipFakeState {
         default:
             return Self.error(400, code: "BAD_REQUEST", "Invalid message type")
         }
-        postsChanged()
+        wakeWaiters()
         return Self.success(["id": message.id])
     }
 

@@ -36,8 +36,11 @@ final class ZulipFakeState: Sendable {
         var requestTimes: [Int: [ContinuousClock.Instant]] = [:]
         /// Faults for the bot's requests, by path (`/api/v1/messages`); "*" for any path.
         var faults: [String: [Fault]] = [:]
-        var postWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
-        var requestWaiters: [(match: @Sendable (ZulipFakeRequest) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tests waiting for something the fake will see (a post, a request), each with what it waits for.
+        var waiters: [(id: Int, ready: @Sendable (Mutable) -> Bool, continuation: CheckedContinuation<Void, any Error>)] = []
+        var nextWaiterID = 0
+        /// Waiters cancelled before they were parked: they must not be parked afterwards.
+        var cancelledWaiters: Set<Int> = []
         var requests: [ZulipFakeRequest] = []
     }
 
@@ -165,26 +168,50 @@ final class ZulipFakeState: Sendable {
     }
 
     func record(_ request: ZulipFakeRequest) {
-        let due: [CheckedContinuation<Void, Never>] = mutable.withLock { state in
+        mutable.withLock { state in
             var request = request
             request.sequence = state.requests.count
             state.requests.append(request)
-            let (due, rest) = state.requestWaiters.reduce(into: ([CheckedContinuation<Void, Never>](), [(match: @Sendable (ZulipFakeRequest) -> Bool, continuation: CheckedContinuation<Void, Never>)]())) { acc, waiter in
-                if waiter.match(request) { acc.0.append(waiter.continuation) } else { acc.1.append(waiter) }
-            }
-            state.requestWaiters = rest
-            return due
         }
-        for continuation in due { continuation.resume() }
+        wakeWaiters()
     }
 
-    /// Wakes the waiters for the bot's posts that now have enough.
-    func postsChanged() {
-        let due: [CheckedContinuation<Void, Never>] = mutable.withLock { state in
-            let count = state.messages.filter { $0.senderID == configuration.bot.id }.count
-            let due = state.postWaiters.filter { $0.count <= count }.map(\.continuation)
-            state.postWaiters.removeAll { $0.count <= count }
-            return due
+    /// Returns once `ready` holds for the fake's state; throws `CancellationError` if the caller is cancelled first
+    /// (a test's time limit), so a test waiting for a post that never comes fails instead of hanging.
+    func wait(until ready: @escaping @Sendable (Mutable) -> Bool) async throws {
+        let id = mutable.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let now: Result<Void, any Error>? = mutable.withLock { state in
+                    if state.cancelledWaiters.remove(id) != nil { return .failure(CancellationError()) }
+                    if ready(state) { return .success(()) }
+                    state.waiters.append((id, ready, continuation))
+                    return nil
+                }
+                if let now { continuation.resume(with: now) }
+            }
+        } onCancel: {
+            let parked = mutable.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else {
+                    state.cancelledWaiters.insert(id)
+                    return nil
+                }
+                return state.waiters.remove(at: index).continuation
+            }
+            parked?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Resumes the waiters whose condition now holds (outside the lock: a resumed task may call back in).
+    func wakeWaiters() {
+        let due: [CheckedContinuation<Void, any Error>] = mutable.withLock { state in
+            let snapshot = state
+            let due = state.waiters.filter { $0.ready(snapshot) }
+            state.waiters.removeAll { waiter in due.contains { $0.id == waiter.id } }
+            return due.map(\.continuation)
         }
         for continuation in due { continuation.resume() }
     }

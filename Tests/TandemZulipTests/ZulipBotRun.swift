@@ -61,7 +61,7 @@ final class ZulipBotRun {
         let process = try await TandemProcess(
             launching: ["run", "--config", config, "--state", state, "--log-level", "info"], stateFolder: state,
             environment: [Self.keyVariable: apiKey ?? fake.bot.apiKey], waitForURL: waitUntilListening, errorLog: errorLog)
-        if waitUntilListening { await fake.botListening(after: before) }
+        if waitUntilListening { try await fake.botListening(after: before) }
         return process
     }
 

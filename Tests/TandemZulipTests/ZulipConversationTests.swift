@@ -15,14 +15,14 @@ struct ZulipConversationTests {
             let bot = try await run.start()
 
             fake.say("@**Tandem** campaign spring", as: run.mia, in: run.joint, topic: "launch")
-            var posts = await fake.botPosts(count: 1)
+            var posts = try await fake.botPosts(count: 1)
             #expect(posts[0].channelID == run.joint && posts[0].topic == "launch")
             #expect(posts[0].content.contains("Spring Launch"), "\(posts[0].content)")
 
             fake.say(
                 "@**Tandem** handoff \"Anna Schmidt\" to @**Sam Carter** company=\"Kessler GmbH\" consent=yes campaign=spring-launch "
                     + "priority=hot \"asked for a demo\"", as: run.mia, in: run.sales, topic: "leads")
-            posts = await fake.botPosts(count: 3)
+            posts = try await fake.botPosts(count: 3)
             let handoff = posts[1...2]
             #expect(handoff.allSatisfy { $0.channelID == run.sales && $0.topic == "leads" })
             #expect(handoff.contains { $0.content.contains("H-1") })
@@ -31,30 +31,30 @@ struct ZulipConversationTests {
             #expect(announcement.content.contains("@**|\(run.sam.id)**"))
 
             fake.say("@**Tandem|\(fake.bot.id)** handoff accept H-1", as: run.sam, in: run.sales, topic: "leads")
-            posts = await fake.botPosts(count: 4)
+            posts = try await fake.botPosts(count: 4)
             #expect(posts[3].channelID == run.sales && posts[3].topic == "leads")
             #expect(posts[3].content.contains("H-1"), "\(posts[3].content)")
 
             fake.say("!hilfe", as: run.jonas, in: run.joint, topic: "fragen")
-            posts = await fake.botPosts(count: 5)
+            posts = try await fake.botPosts(count: 5)
             #expect(posts[4].topic == "fragen" && posts[4].content.contains("kampagne"), "\(posts[4].content)")
 
             // A direct message needs no address; the answer goes back to the same person.
             fake.sayDirect("campaign spring", as: run.sam, to: [fake.bot.id])
-            posts = await fake.botPosts(count: 6)
+            posts = try await fake.botPosts(count: 6)
             #expect(posts[5].channelID == nil && posts[5].people == [fake.bot.id, run.sam.id].sorted())
             #expect(posts[5].content.contains("Spring Launch"))
 
             // Hostile text echoed back: Zulip's wildcard and group syntax must not notify anyone.
             fake.say("@**Tandem** campaign @**all** @**everyone** @_**topic** @*sales* launch", as: run.sam, in: run.joint)
-            posts = await fake.botPosts(count: 7)
+            posts = try await fake.botPosts(count: 7)
             #expect(posts[6].mentions == ZulipFakeMentions(), "\(posts[6].content)")
             #expect(posts[6].content.contains("all"))
 
             // Chatter is not answered: the next command's answer is the next post.
             fake.say("lunch at noon?", as: run.jonas, in: run.joint)
             fake.say("@**Tandem** campaign zz-last", as: run.mia, in: run.joint)
-            posts = await fake.botPosts(count: 8)
+            posts = try await fake.botPosts(count: 8)
             #expect(posts[7].content.contains("zz-last"))
             #expect(await bot.terminate() == 0)
             #expect(fake.botPosts.count == 8, "\(fake.botPosts.map(\.content))")

@@ -66,7 +66,7 @@ struct ZulipCrashRecoveryTests {
                 fake.say(Self.command(n), as: run.sam, in: run.joint, topic: "stream")
                 if kills.contains(n) {
                     // Let the bot be busy with this one (its command seen) before the kill, some of the time.
-                    if n % 2 == 1 { await fake.request { $0.sequence >= mark && $0.path == "/api/v1/events" && $0.status == 200 } }
+                    if n % 2 == 1 { try await fake.request { $0.sequence >= mark && $0.path == "/api/v1/events" && $0.status == 200 } }
                     await bot.kill()
                     if n == 31 { fake.expireQueues(of: fake.bot) }
                     bot = try await run.start()
@@ -99,7 +99,7 @@ struct ZulipCrashRecoveryTests {
     static func waitForReplies(_ fake: ZulipFake, commands: Int, extra: Int) async throws -> [String] {
         var seen = 0
         while true {
-            let texts = await fake.botPosts(count: seen + 1).map(\.content)
+            let texts = try await fake.botPosts(count: seen + 1).map(\.content)
             seen = texts.count
             let notes = noteCount(commands)
             let answered = (0..<commands).filter { $0 % 5 != 0 }.allSatisfy { n in texts.contains { answers($0, n) } }

@@ -15,11 +15,11 @@ struct ZulipRateLimitTests {
             let bot = try await run.start()
             fake.rateLimitNext(2, retryAfter: 1.5, path: "/api/v1/messages")
             for n in 0..<5 { fake.say("@**Tandem** campaign zz-rate-\(n)", as: run.sam, in: run.joint) }
-            let posts = await fake.botPosts(count: 5)
+            let posts = try await fake.botPosts(count: 5)
             // The long poll is limited too; what is said meanwhile still arrives.
             fake.rateLimitNext(1, retryAfter: 0.5, path: "/api/v1/events")
             fake.say("@**Tandem** campaign zz-rate-5", as: run.sam, in: run.joint)
-            let last = await fake.botPosts(count: 6)[5]
+            let last = try await fake.botPosts(count: 6)[5]
             #expect(await bot.terminate() == 0)
 
             for n in 0..<5 {
