@@ -9,7 +9,10 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct ZulipConversationTests {
     @Test func aConversationGetsOneAnswerPerCommandInTheRightTopicWithTheRepMentioned() async throws {
-        try await ZulipFake.withRunning { fake in
+        // The organisation forbids wildcard mentions: a reply with a live `@**all**` would be refused and never arrive.
+        var organisation = ZulipFakeConfiguration.team()
+        organisation.wildcardMentionsAllowed = false
+        try await ZulipFake.withRunning(organisation) { fake in
             let run = try ZulipBotRun(fake: fake)
             defer { run.remove() }
             let bot = try await run.start()

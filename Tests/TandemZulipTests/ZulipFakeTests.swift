@@ -39,6 +39,26 @@ struct ZulipFakeTests {
         }
     }
 
+    @Test func pastItsRequestsPerMinuteAUserIsRateLimitedUntilTheMinuteIsOver() async throws {
+        var organisation = ZulipFakeConfiguration.team()
+        organisation.requestsPerMinute = 3
+        try await ZulipFake.withRunning(organisation) { fake in
+            let http = CurlHTTPClient()
+            defer { http.shutdown() }
+            for remaining in [2, 1, 0] {
+                let ok = try await Self.call(fake, "GET", "/api/v1/users/me", http: http)
+                #expect(ok.status == 200 && ok.response.header("X-RateLimit-Remaining") == String(remaining))
+            }
+            let limited = try await Self.call(fake, "GET", "/api/v1/users/me", http: http)
+            #expect(limited.status == 429 && limited.json["code"] as? String == "RATE_LIMIT_HIT")
+            let wait = try #require(limited.json["retry-after"] as? Double)
+            #expect(wait > 50 && wait <= 60.5 && limited.response.header("Retry-After").flatMap(Double.init) == wait)
+            // Limits are per user: Sam is not slowed by the bot.
+            let sam = try await Self.call(fake, "GET", "/api/v1/users/me", user: fake.user(named: "Sam"), http: http)
+            #expect(sam.status == 200)
+        }
+    }
+
     @Test func queuesHoldPollsPruneAcknowledgedEventsAndExpire() async throws {
         try await ZulipFake.withRunning { fake in
             let http = CurlHTTPClient()

@@ -14,7 +14,11 @@ import TandemCore
 ///   message id and the new queue's start are fetched through `GET /messages`. Nothing is lost or repeated.
 /// - Channel (stream) messages: the channel is the channel id, the thread the topic; replies go to the same topic,
 ///   notices without one to `defaultTopic`. Direct messages: the channel is `dm:<ids>` (see ``ZulipID``).
-/// - Zulip has no idempotency key for sends: a send cut off by a crash may be posted again on restart.
+/// - Zulip has no idempotency key for sends. Posts once begun run to their end, and each part's key goes to the
+///   ``SentLedger`` (the runtime's is a file in the state folder), which a resend consults: only a crash between
+///   Zulip taking a post and the ledger recording it can post it twice.
+/// - 429 `RATE_LIMIT_HIT` becomes `rateLimited` with `Retry-After`; 401 `unauthorized`; 5xx and network errors
+///   `transient`. `X-RateLimit-Remaining` is not acted on before a 429.
 public final class ZulipTransport: ChatTransport {
     public struct Configuration: Sendable {
         /// The organisation's URL, e.g. `https://acme.zulipchat.com`; no trailing slash needed.
