@@ -16,17 +16,20 @@ struct ZulipRateLimitTests {
             fake.rateLimitNext(2, retryAfter: 1.5, path: "/api/v1/messages")
             for n in 0..<5 { fake.say("@**Tandem** campaign zz-rate-\(n)", as: run.sam, in: run.joint) }
             let posts = try await fake.botPosts(count: 5)
-            // The long poll is limited too; what is said meanwhile still arrives.
+            // The long poll is limited too: the poll after the one holding now is refused; what is said while the bot
+            // waits still arrives.
             fake.rateLimitNext(1, retryAfter: 0.5, path: "/api/v1/events")
             fake.say("@**Tandem** campaign zz-rate-5", as: run.sam, in: run.joint)
-            let last = try await fake.botPosts(count: 6)[5]
+            try await fake.request { $0.path == "/api/v1/events" && $0.status == 429 }
+            fake.say("@**Tandem** campaign zz-rate-6", as: run.sam, in: run.joint)
+            let last = try await fake.botPosts(count: 7)[6]
             #expect(await bot.terminate() == 0)
 
             for n in 0..<5 {
                 #expect(posts.filter { $0.content.contains("zz-rate-\(n)") }.count == 1, "command \(n)")
             }
-            #expect(last.content.contains("zz-rate-5"))
-            #expect(fake.botPosts.count == 6)
+            #expect(last.content.contains("zz-rate-6"))
+            #expect(fake.botPosts.count == 7 && fake.botPosts[5].content.contains("zz-rate-5"))
             let sends = fake.requests.filter { $0.method == "POST" && $0.path == "/api/v1/messages" }
             let limited = sends.filter { $0.status == 429 }
             #expect(limited.count == 2)
