@@ -160,6 +160,17 @@ let package = Package(
                 "TandemRelay", "TandemProtocol", "TandemStore", "TandemChat", "TandemTesting", "TandemSlackTesting", "TandemRuntimeTesting",
                 "TandemLoopbackTesting", "tandem",
             ]),
+        // A loopback fake of Zulip's API (events queues, messages, rate limits) for the Zulip transport's tests.
+        .target(name: "TandemZulipTesting", dependencies: ["TandemLoopbackTesting"], path: "Tests/TandemZulipTesting"),
+        // The Zulip transport, its renderer, the fake itself, and the whole bot (the real binary) through the fake.
+        .testTarget(
+            name: "TandemZulipTests",
+            dependencies: [
+                "TandemZulipTesting", "TandemLoopbackTesting", "TandemRuntimeTesting", "TandemRuntime", "TandemChat", "TandemCore",
+                "TandemStore", "TandemTesting", "tandem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
         // The Matrix transport and the whole bot against a real Synapse; needs Deploy/setup.sh's venv.
         .testTarget(
             name: "TandemMatrixTests",

@@ -38,6 +38,9 @@ public enum ConfigCheck {
             lines.append("invitations accepted from: " + (allowed.isEmpty ? "nobody (the bot only works in rooms it has joined)" : allowed.joined(separator: ", ")))
         case .telegram(let telegram):
             lines.append("transport: Telegram Bot API at \(Redactor.shown(telegram.apiBaseURL)), bot token read (getUpdates long polling)")
+        case .zulip(let zulip):
+            lines.append("transport: Zulip at \(Redactor.shown(zulip.site)) as \(zulip.email), API key read")
+            lines.append("notices that start a conversation go to the topic '\(zulip.defaultTopic)'")
         }
         let team = configuration.team
         lines.append("team: \(team.members.count) members, time zone \(team.timeZone)")
@@ -115,6 +118,21 @@ public enum ConfigCheck {
             lines.append("probe: of the configured chats, the bot can see \(chats.count):")
             lines += chats.map { "  \($0.id)" + ($0.title.map { " (\($0))" } ?? "") + ", \($0.type)" }
             reachable = Set(chats.map(\.id))
+        case .zulip(let zulip):
+            let transport = ZulipTransport(configuration: zulip.transportConfiguration(addressName: "tandem"), http: http)
+            let me = try await transport.connect()
+            let channels = try await transport.subscriptions()
+            lines.append("probe: logged in as \(me.fullName) (user id \(me.userID)); subscribed to \(channels.count) channels:")
+            lines += channels.sorted { $0.id < $1.id }.map { "  \($0.id) (\($0.name))" }
+            reachable = Set(channels.map { String($0.id) })
+            let users = try await transport.users()
+            for (i, member) in configuration.team.members.enumerated() {
+                if let id = Int(member.id), let name = users[id] {
+                    lines.append("  member \(member.id) is \(name) in Zulip")
+                } else {
+                    lines.append("warning: team.members[\(i)].id \(member.id) (\(member.name)) is no active user of this organisation")
+                }
+            }
         }
         let team = configuration.team
         for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {

@@ -28,6 +28,7 @@ struct ConfigFile: Decodable {
         if self.transport.type == "relay" && self.transport.slack != nil && self.transport.teams == nil {
             try Self.checkSlackIDs(team, file: path, announced: announced)
         }
+        if self.transport.type == "zulip" { try Self.checkZulipIDs(team, file: path, announced: announced) }
         team.serviceLevels = try policies.serviceLevels(file: path)
         team.rejectReasons = try policies.rejectReasons(file: path)
         let notices = try policies.notices(file: path)
@@ -131,6 +132,10 @@ struct TransportFile: Decodable {
     // relay (and host, port)
     var slack: SlackFile?
     var teams: TeamsFile?
+    // zulip (and tokenEnv, tokenFile for the API key)
+    var site: String?
+    var email: String?
+    var defaultTopic: String?
 
     /// The relay's `teams` section: the outgoing webhook's token, and the channel's Workflows webhook.
     struct TeamsFile: Decodable {
@@ -184,9 +189,11 @@ struct TransportFile: Decodable {
             return .relay(try relay(file: file))
         case "telegram":
             return .telegram(try telegram(file: file))
+        case "zulip":
+            return .zulip(try zulip(file: file))
         case let other:
             throw ConfigurationError(
-                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay, telegram)")
+                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay, telegram, zulip)")
         }
     }
 

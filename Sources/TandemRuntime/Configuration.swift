@@ -61,6 +61,8 @@ public enum TransportSettings: Sendable {
     case relay(RelaySettings)
     /// A Telegram bot, through the Bot API's `getUpdates` long polling.
     case telegram(TelegramSettings)
+    /// A Zulip organisation, through the real-time events API.
+    case zulip(ZulipSettings)
 }
 
 public struct RelaySettings: Sendable {

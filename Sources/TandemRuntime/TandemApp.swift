@@ -139,6 +139,31 @@ public enum TandemApp {
                     metadata: ["bot": "@\(me.username ?? "?")", "id": "\(me.id)", "privacyMode": "\(me.canReadAllGroupMessages == true ? "off" : "on")"])
                 options.onConnecting(Redactor.shown(telegram.apiBaseURL))
             }
+        case .zulip(let zulip):
+            var settings = zulip.transportConfiguration(addressName: configuration.bot.names.first ?? "tandem")
+            // Zulip takes no idempotency key: the keys it took are recorded, so a restart does not post them again.
+            settings.sentLedger = try await FileSentLedger.open(path: folder.file("zulip-sent.log"))
+            let client = ZulipTransport(configuration: settings, http: http, logger: logger)
+            chat = client
+            // The transport knows its own id (from /users/me) and never returns its own messages.
+            botUserID = ""
+            ready = {
+                // A server that is down at start is waited for, like one that goes down later.
+                var backoff = Backoff()
+                var me: ZulipTransport.Identity
+                while true {
+                    do {
+                        me = try await client.connect()
+                        break
+                    } catch let error as TransportError where error.isRetryable {
+                        let delay = backoff.next()
+                        logger.warning("cannot reach Zulip yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                        try await Task.sleep(for: delay)
+                    }
+                }
+                logger.info("connected to Zulip", metadata: ["site": "\(Redactor.shown(zulip.site))", "user": "\(me.fullName) (\(me.userID))"])
+                options.onConnecting(Redactor.shown(zulip.site))
+            }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.
         let transport: any ChatTransport =
