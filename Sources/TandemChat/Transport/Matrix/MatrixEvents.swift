@@ -51,20 +51,6 @@ struct MatrixMessagesPage: Decodable {
     var end: String?
 }
 
-/// A value that failed to decode is nil instead of an error.
-struct Lenient<Value: Decodable>: Decodable {
-    var value: Value?
-
-    init(from decoder: any Decoder) throws {
-        value = try? Value(from: decoder)
-    }
-}
-
-extension Array {
-    /// The values of the elements that decoded.
-    func decoded<Value>() -> [Value] where Element == Lenient<Value> { compactMap(\.value) }
-}
-
 /// A room event or a stripped state event, with the content fields Tandem looks at.
 struct MatrixEvent: Decodable {
     var type: String
