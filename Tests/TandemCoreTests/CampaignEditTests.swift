@@ -22,12 +22,24 @@ struct CampaignEditTests {
         #expect(dated.offer?.validUntil == Day(iso: "2026-12-04"))
     }
 
-    @Test(arguments: ["start=soon", "colour=blue", "assets=\"Deck|ftp://x\"", "status=maybe", "objections=\"no pairs\""])
+    @Test(arguments: [
+        "start=soon", "colour=blue", "assets=\"Deck|ftp://x\"", "status=maybe", "objections=\"no pairs\"",
+        // Dates a typo makes: the end before the start, and years no campaign has.
+        "end=2027-02-01", "start=2027-05-01", "start=0001-01-01", "end=9999-12-31",
+    ])
     func wrongFieldsChangeNothing(option: String) {
         var talk = Conversation()
         let outcome = talk.say("campaign set spring-launch \(option)", as: Fixtures.leo)
         #expect(outcome.events.isEmpty)
         #expect(talk.state == Fixtures.state)
+    }
+
+    @Test func impossibleDatesAreRefusedSayingWhy() {
+        var talk = Conversation()
+        #expect(talk.say("campaign set spring-launch end=2027-02-01", as: Fixtures.leo).replies[0].body.plainText
+            == "The end (2027-02-01) is before the start (2027-03-01).")
+        #expect(talk.say("campaign set spring-launch end=9999-12-31", as: Fixtures.mia).replies[0].body.plainText
+            .contains("höchstens 10 Jahre von heute"))
     }
 
     @Test func notesAndArchiving() {

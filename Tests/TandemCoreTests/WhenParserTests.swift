@@ -124,6 +124,12 @@ struct WhenParserTests {
         #expect(parsed.instant(in: zone, defaultTime: TimeOfDay(hour: 9)) == parsed.exactInstant)
     }
 
+    /// A year no campaign, handoff or meeting has is a typo: refused, within ten years on either side accepted.
+    @Test(arguments: [("0001-01-01", false), ("9999-12-31", false), ("2037-01-01", false), ("2036-12-31", true), ("2016-01-01", true), ("2015-12-31", false)])
+    func datesFarFromTodayAreRefused(input: String, accepted: Bool) {
+        #expect((parse(input) != nil) == accepted)
+    }
+
     @Test func relativeHoursCrossMidnightIntoTheNextDay() throws {
         let parsed = try #require(parse("in 14 hours"))
         #expect(parsed.day.description == "2026-12-01")

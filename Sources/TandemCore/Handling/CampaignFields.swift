@@ -62,7 +62,9 @@ enum CampaignFields {
                 }
             case "briefing", "start", "end", "validuntil":
                 guard let parsed = day() else {
-                    return language.pick("\(raw) needs a date like 2027-03-01.", "\(raw) braucht ein Datum wie 2027-03-01.")
+                    return language.pick(
+                        "\(raw) needs a date like 2027-03-01, at most \(WhenParser.maxYearsAway) years from today.",
+                        "\(raw) braucht ein Datum wie 2027-03-01, höchstens \(WhenParser.maxYearsAway) Jahre von heute entfernt.")
                 }
                 switch key(raw) {
                 case "briefing": updated.briefingDate = parsed
@@ -102,6 +104,11 @@ enum CampaignFields {
                 return language.pick("I don't know the field ", "Das Feld kenne ich nicht: ") + raw + ". "
                     + language.pick("Fields: ", "Felder: ") + names.joined(separator: ", ")
             }
+        }
+        let datesChanged = fields.keys.contains { ["start", "end"].contains(key($0)) }
+        if datesChanged, let start = updated.start, let end = updated.end, end < start {
+            return language.pick(
+                "The end (\(end)) is before the start (\(start)).", "Das Ende (\(end)) liegt vor dem Start (\(start)).")
         }
         campaign = updated
         return nil

@@ -53,6 +53,17 @@ public enum WhenParser {
     /// - Returns: the day, the time if one was given, and how many words it used; nil if the words do not
     ///   start with a date/time, or start with an impossible one.
     public static func parse(_ words: [String], now: Date, zone: TimeZone) -> ParsedWhen? {
+        guard let parsed = parseAnyYear(words, now: now, zone: zone),
+            abs(parsed.day.year - Day(now, in: zone).year) <= maxYearsAway
+        else { return nil }
+        return parsed
+    }
+
+    /// How far from today a date may be. Further is a typo (`0001-01-01`, `9999`), and a meeting in 9999 would
+    /// make calendar exports of thousands of daylight-saving changes.
+    public static let maxYearsAway = 10
+
+    private static func parseAnyYear(_ words: [String], now: Date, zone: TimeZone) -> ParsedWhen? {
         let words = words.map(WhenVocabulary.normalize)
         guard let first = words.first else { return nil }
         let today = Day(now, in: zone)
