@@ -34,6 +34,20 @@ struct CampaignEditTests {
         #expect(talk.state == Fixtures.state)
     }
 
+    /// Input limits: a paste or a script cannot store a 5,000-character name or make the bot echo 60 KB.
+    @Test func oversizedInputIsRefusedSayingTheLimit() {
+        var talk = Conversation()
+        let long = String(repeating: "x", count: 5_000)
+        let tooLong = talk.say("campaign add \"\(long.prefix(121))\"", as: Fixtures.leo)
+        #expect(tooLong.events.isEmpty)
+        #expect(tooLong.replies[0].body.plainText.contains("at most 120 characters"))
+        #expect(talk.say("campaign add \"\(long.prefix(120))\"", as: Fixtures.leo).events.count == 1)
+        let huge = talk.say("campaign " + String(repeating: "y", count: 60_000), as: Fixtures.sam)
+        #expect(huge.replies[0].body.plainText.contains("too long for me (60009 characters; at most 4000)"))
+        let search = talk.say("campaign " + String(repeating: "z", count: 3_000), as: Fixtures.sam)
+        #expect(search.replies[0].body.plainText.count < 200)
+    }
+
     @Test func impossibleDatesAreRefusedSayingWhy() {
         var talk = Conversation()
         #expect(talk.say("campaign set spring-launch end=2027-02-01", as: Fixtures.leo).replies[0].body.plainText

@@ -49,6 +49,11 @@ enum CampaignFields {
             switch key(raw) {
             case "name":
                 guard let optional else { return language.pick("A campaign needs a name.", "Eine Kampagne braucht einen Namen.") }
+                guard optional.count <= InputLimits.nameCharacters else {
+                    return language.pick(
+                        "A campaign name has at most \(InputLimits.nameCharacters) characters (this one \(optional.count)).",
+                        "Ein Kampagnenname hat höchstens \(InputLimits.nameCharacters) Zeichen (dieser \(optional.count)).")
+                }
                 updated.name = optional
             case "owner": updated.owner = optional
             case "status":

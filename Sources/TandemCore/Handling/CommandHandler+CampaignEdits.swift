@@ -13,6 +13,7 @@ extension CommandHandler {
         var campaign = Campaign(id: id, name: name, owner: context.sender.name)
         var rest = fields
         rest["id"] = nil
+        rest["name"] = name  // checked like any name set later
         if let problem = CampaignFields.apply(rest, to: &campaign, language, readDay: { day($0, context) }) {
             return .reply(RichText(stringLiteral: problem))
         }

@@ -20,7 +20,7 @@ extension CommandHandler {
             return .reply(text)
         }
         var text = RichText.paragraph(
-            .text(language.pick("No campaign matches ", "Keine Kampagne passt zu ")), .bold([.text(query)]), .text("."))
+            .text(language.pick("No campaign matches ", "Keine Kampagne passt zu ")), .bold([.text(InputLimits.echoed(query))]), .text("."))
         if hits.isEmpty {
             text.add(.text(language.pick("See them all with ", "Alle siehst du mit ")),
                 .code(language.pick("campaign list all", "kampagne liste alle")), .text("."))

@@ -14,6 +14,7 @@ public struct CommandHandler: Sendable {
     /// Handles `text` (the address already stripped) sent by `context.sender`.
     public func handle(_ text: String, state: TeamState, context: RequestContext) -> Outcome {
         let language = context.language
+        guard text.count <= InputLimits.commandCharacters else { return .reply(InputLimits.tooLong(text.count, language)) }
         switch parser.parse(text) {
         case .empty:
             return help(topic: nil, context: context)
