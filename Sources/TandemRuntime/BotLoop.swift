@@ -114,7 +114,7 @@ actor BotLoop {
         /// Logged as handled once recorded: a batch the disk refuses is handled again, not twice.
         var handled: [Logger.Metadata] = []
         let now = deps.clock.now()
-        for message in batch.messages where message.userID != deps.botUserID {
+        for message in Self.takingTurns(batch.messages) where message.userID != deps.botUserID {
             guard let text = deps.addressing.command(in: message) else { continue }
             addressed.append(message)
             let sender = deps.handler.team.member(id: message.userID) ?? .guest(id: message.userID, name: message.userName)
@@ -158,6 +158,26 @@ actor BotLoop {
         apply(record)
         await compactIfNeeded()
         return true
+    }
+
+    /// The batch's messages with senders taking turns (each sender's own in order): a sender with a hundred
+    /// commands in one batch does not put everyone else's behind them in the reply lanes.
+    static func takingTurns(_ messages: [ChatMessage]) -> [ChatMessage] {
+        var bySender: [String: [ChatMessage]] = [:]
+        var order: [String] = []
+        for message in messages {
+            if bySender[message.userID] == nil { order.append(message.userID) }
+            bySender[message.userID, default: []].append(message)
+        }
+        guard order.count > 1, order.count < messages.count else { return messages }
+        var turns: [ChatMessage] = []
+        turns.reserveCapacity(messages.count)
+        var round = 0
+        while turns.count < messages.count {
+            for sender in order where round < bySender[sender]!.count { turns.append(bySender[sender]![round]) }
+            round += 1
+        }
+        return turns
     }
 
     /// Tells each sender of a batch that could not be saved that nothing changed yet. Best effort and not

@@ -79,3 +79,25 @@ struct ReplyLanesTests {
         #expect(perChannel.start(from: outbox).count == 1)
     }
 }
+
+/// Senders take turns within a batch, each keeping their own order: a hundred commands from one script do not put a
+/// colleague's question behind them.
+struct TakingTurnsTests {
+    static func message(_ id: String, from user: String) -> ChatMessage {
+        ChatMessage(id: id, channel: "joint", userID: user, userName: user, text: "@tandem help")
+    }
+
+    @Test(arguments: [
+        (["a1:a", "a2:a", "a3:a", "b1:b", "c1:c", "b2:b"], ["a1", "b1", "c1", "a2", "b2", "a3"]),
+        (["a1:a", "a2:a"], ["a1", "a2"]),
+        (["a1:a", "b1:b"], ["a1", "b1"]),
+        ([], []),
+    ])
+    func sendersTakeTurns(batch: [String], expected: [String]) {
+        let messages = batch.map { entry in
+            let parts = entry.split(separator: ":").map(String.init)
+            return Self.message(parts[0], from: parts[1])
+        }
+        #expect(BotLoop.takingTurns(messages).map(\.id) == expected)
+    }
+}
