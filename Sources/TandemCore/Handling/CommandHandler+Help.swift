@@ -7,9 +7,10 @@ extension CommandHandler {
         let visible = parser.table.filter { $0.allows(context.sender) }
         if let topic {
             let folded = TextFolding.words(topic)
-            let matching = visible.filter { spec in
-                spec.spellings.contains { Array($0.prefix(folded.count)) == folded }
-            }
+            func matches(_ spec: CommandSpec) -> Bool { spec.spellings.contains { Array($0.prefix(folded.count)) == folded } }
+            let matching = visible.filter(matches)
+            // A command this member may not run is not unknown: say who may.
+            if matching.isEmpty, let spec = parser.table.first(where: matches) { return .reply(refusal(spec, language)) }
             guard !matching.isEmpty else {
                 return unknown(word: topic, closest: parser.closest(to: folded.first ?? ""), context: context)
             }
