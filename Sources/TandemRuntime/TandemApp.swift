@@ -94,18 +94,7 @@ public enum TandemApp {
             botUserID = ""
             ready = {
                 // A homeserver that is down at start is waited for, like one that goes down later.
-                var backoff = Backoff()
-                var session: MatrixTransport.Session
-                while true {
-                    do {
-                        session = try await client.connect()
-                        break
-                    } catch let error as TransportError where error.isRetryable {
-                        let delay = backoff.next()
-                        logger.warning("cannot log in to Matrix yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
-                        try await Task.sleep(for: delay)
-                    }
-                }
+                let session = try await waitForChat("Matrix", logger: logger) { try await client.connect() }
                 logger.info("connected to Matrix", metadata: ["homeserver": "\(Redactor.shown(matrix.homeserver))", "user": "\(session.userID)"])
                 options.onConnecting(Redactor.shown(matrix.homeserver))
             }
@@ -122,18 +111,7 @@ public enum TandemApp {
             botUserID = ""
             ready = {
                 // Telegram unreachable at start is waited for, like later; a refused token stops the bot.
-                var backoff = Backoff()
-                var me: TelegramUser
-                while true {
-                    do {
-                        me = try await client.connect()
-                        break
-                    } catch let error as TransportError where error.isRetryable {
-                        let delay = backoff.next()
-                        logger.warning("cannot reach Telegram yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
-                        try await Task.sleep(for: delay)
-                    }
-                }
+                let me = try await waitForChat("Telegram", logger: logger) { try await client.connect() }
                 logger.info(
                     "connected to Telegram",
                     metadata: ["bot": "@\(me.username ?? "?")", "id": "\(me.id)", "privacyMode": "\(me.canReadAllGroupMessages == true ? "off" : "on")"])
@@ -149,18 +127,7 @@ public enum TandemApp {
             botUserID = ""
             ready = {
                 // A server that is down at start is waited for, like one that goes down later.
-                var backoff = Backoff()
-                var me: ZulipTransport.Identity
-                while true {
-                    do {
-                        me = try await client.connect()
-                        break
-                    } catch let error as TransportError where error.isRetryable {
-                        let delay = backoff.next()
-                        logger.warning("cannot reach Zulip yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
-                        try await Task.sleep(for: delay)
-                    }
-                }
+                let me = try await waitForChat("Zulip", logger: logger) { try await client.connect() }
                 logger.info("connected to Zulip", metadata: ["site": "\(Redactor.shown(zulip.site))", "user": "\(me.fullName) (\(me.userID))"])
                 options.onConnecting(Redactor.shown(zulip.site))
             }
@@ -181,6 +148,23 @@ public enum TandemApp {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// Connects to a chat that is down at start the way the bot waits for one that goes down later: with backoff,
+    /// logged; a refused credential throws at once.
+    static func waitForChat<Session>(
+        _ name: String, logger: Logger, _ connect: () async throws -> Session
+    ) async throws -> Session {
+        var backoff = Backoff()
+        while true {
+            do {
+                return try await connect()
+            } catch let error as TransportError where error.isRetryable {
+                let delay = backoff.next()
+                logger.warning("cannot reach \(name) yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                try await Task.sleep(for: delay)
+            }
+        }
     }
 
     /// On the very first start, fills the empty state with the configured sample campaigns, as events.
