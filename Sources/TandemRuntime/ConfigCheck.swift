@@ -36,6 +36,8 @@ public enum ConfigCheck {
             let invites = matrix.invites
             let allowed = (invites.users.sorted() + invites.rooms.sorted() + invites.servers.sorted().map { "anyone on \($0)" })
             lines.append("invitations accepted from: " + (allowed.isEmpty ? "nobody (the bot only works in rooms it has joined)" : allowed.joined(separator: ", ")))
+        case .mattermost(let mattermost):
+            lines.append("transport: Mattermost at \(mattermost.serverURL), personal access token read, channels listed every \(mattermost.pollInterval)")
         }
         let team = configuration.team
         lines.append("team: \(team.members.count) members, time zone \(team.timeZone)")
@@ -98,6 +100,13 @@ public enum ConfigCheck {
             lines.append("probe: logged in as \(session.userID); joined \(rooms.count) rooms:")
             lines += rooms.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ", \($0.members) members" + ($0.members == 2 ? ", direct" : "") }
             reachable = Set(rooms.map(\.id))
+        case .mattermost(let mattermost):
+            let transport = MattermostTransport(configuration: mattermost.transportConfiguration, http: http)
+            let me = try await transport.connect()
+            let channels = try await transport.memberChannels()
+            lines.append("probe: the server accepted the token; the bot is @\(me.username) (\(me.userID)); member of \(channels.count) channels:")
+            lines += channels.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ($0.isDirect ? ", direct" : "") }
+            reachable = Set(channels.map(\.id))
         }
         let team = configuration.team
         for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {

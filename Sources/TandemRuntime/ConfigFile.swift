@@ -24,6 +24,7 @@ struct ConfigFile: Decodable {
         // A channel announced to a webhook is not the chat's: its id need not look like one.
         let announced = Set((announcements ?? []).map(\.channel))
         if self.transport.type == "matrix" { try Self.checkMatrixIDs(team, file: path, announced: announced) }
+        if self.transport.type == "mattermost" { try Self.checkMattermostIDs(team, file: path, announced: announced) }
         if self.transport.type == "relay" && self.transport.slack != nil && self.transport.teams == nil {
             try Self.checkSlackIDs(team, file: path, announced: announced)
         }
@@ -125,6 +126,9 @@ struct TransportFile: Decodable {
     var passwordFile: String?
     var deviceID: String?
     var allowInvitesFrom: [String]?
+    // mattermost (and tokenEnv, tokenFile)
+    var serverURL: String?
+    var pollIntervalMilliseconds: Int?
     // relay (and host, port)
     var slack: SlackFile?
     var teams: TeamsFile?
@@ -179,9 +183,11 @@ struct TransportFile: Decodable {
             return .matrix(try matrix(file: file))
         case "relay":
             return .relay(try relay(file: file))
+        case "mattermost":
+            return .mattermost(try mattermost(file: file))
         case let other:
             throw ConfigurationError(
-                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay)")
+                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay, mattermost)")
         }
     }
 

@@ -59,6 +59,8 @@ public enum TransportSettings: Sendable {
     case matrix(MatrixSettings)
     /// Tandem's relay, embedded: Slack's webhooks in, the bot polling it as a protocol v1 endpoint.
     case relay(RelaySettings)
+    /// A Mattermost server, polled through REST API v4.
+    case mattermost(MattermostSettings)
 }
 
 public struct RelaySettings: Sendable {

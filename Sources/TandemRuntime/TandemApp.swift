@@ -108,6 +108,28 @@ public enum TandemApp {
                 logger.info("connected to Matrix", metadata: ["homeserver": "\(matrix.homeserver)", "user": "\(session.userID)"])
                 options.onConnecting(matrix.homeserver)
             }
+        case .mattermost(let mattermost):
+            let client = MattermostTransport(configuration: mattermost.transportConfiguration, http: http, logger: logger)
+            chat = client
+            // The transport knows its own id (from users/me) and never returns its own posts.
+            botUserID = ""
+            ready = {
+                // A server that is down at start is waited for, like one that goes down later.
+                var backoff = Backoff()
+                var me: MattermostTransport.Identity
+                while true {
+                    do {
+                        me = try await client.connect()
+                        break
+                    } catch let error as TransportError where error.isRetryable {
+                        let delay = backoff.next()
+                        logger.warning("cannot reach Mattermost yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                        try await Task.sleep(for: delay)
+                    }
+                }
+                logger.info("connected to Mattermost", metadata: ["server": "\(mattermost.serverURL)", "user": "\(me.username)"])
+                options.onConnecting(mattermost.serverURL)
+            }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.
         let transport: any ChatTransport =

@@ -1,0 +1,86 @@
+import Foundation
+import TandemMattermostTesting
+import TandemRuntimeTesting
+import Testing
+
+/// The real `tandem` binary on the fake Mattermost server: Config/local.json's team (its member ids are already
+/// usernames) with the Mattermost transport, the token in an environment variable, and a state folder that
+/// outlives restarts.
+final class MattermostBotProcess {
+    static let tokenVariable = "TANDEM_MATTERMOST_TEST_TOKEN"
+
+    let team: MattermostTeam
+    let work: String
+    let config: String
+    var state: String { work + "/state" }
+    var errorLog: String { work + "/bot.log" }
+
+    init(team: MattermostTeam, compactAfterRecords: Int? = nil) throws {
+        self.team = team
+        work = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-mattermost-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let root = TandemProcess.packageRoot.appendingPathComponent("Config")
+        var config = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("local.json"))) as? [String: Any])
+        config["transport"] = [
+            "type": "mattermost", "serverURL": team.fake.baseURL, "tokenEnv": Self.tokenVariable, "pollIntervalMilliseconds": 100,
+        ]
+        var section = try #require(config["team"] as? [String: Any])
+        section["salesChannel"] = team.sales
+        section["jointChannel"] = team.joint
+        config["team"] = section
+        config["seedCampaigns"] = root.appendingPathComponent("sample-campaigns.json").path
+        if let compactAfterRecords { config["state"] = ["compactAfterRecords": compactAfterRecords] }
+        self.config = work + "/mattermost.json"
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: self.config))
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: work) }
+
+    /// Starts `tandem run`; by default waits until it has learnt who it is (it then prints the server's URL).
+    func start(waitForURL: Bool = true) async throws -> TandemProcess {
+        try await TandemProcess(
+            launching: ["run", "--config", config, "--state", state, "--log-level", "warning"], stateFolder: state,
+            environment: [Self.tokenVariable: team.bot.token], waitForURL: waitForURL, errorLog: errorLog)
+    }
+
+    /// Starts a bot on a new state and returns once its first channel listing has been answered: its cursor starts
+    /// there, so everything posted from now on is new to it. (A signal: the fake's recorded request.)
+    func startFresh() async throws -> TandemProcess {
+        let listings = team.fake.requests.filter(Self.isListing).count
+        let bot = try await start()
+        _ = try await team.fake.requests { $0.filter(Self.isListing).count > listings }
+        return bot
+    }
+
+    @Sendable static func isListing(_ request: MattermostFakeRequest) -> Bool {
+        request.path == "/api/v4/users/me/channels" && request.status == 200
+    }
+
+    /// The bot's posts by the command they answer, read from their `pending_post_id` (`<bot id>:reply:<post id>:<n>`).
+    func replies() -> [String: [MattermostFakePost]] {
+        Self.replies(team.fake.created, bot: team.bot.id)
+    }
+
+    static func replies(_ posts: [MattermostFakePost], bot: String) -> [String: [MattermostFakePost]] {
+        let prefix = bot + ":reply:"
+        return Dictionary(grouping: posts.filter { $0.userID == bot && $0.pendingPostID.hasPrefix(prefix) }) { post in
+            let key = post.pendingPostID.dropFirst(prefix.count)
+            return String(key[..<(key.firstIndex(of: ":") ?? key.endIndex)])
+        }
+    }
+
+    /// Waits until each of `commands` has its first reply (`reply:<id>:0`).
+    func waitForReplies(to commands: [String]) async throws {
+        let prefix = team.bot.id + ":reply:"
+        _ = try await team.fake.created { posts in
+            let keys = Set(posts.map(\.pendingPostID))
+            return commands.allSatisfy { keys.contains(prefix + $0 + ":0") }
+        }
+    }
+
+    /// The end of the bot's standard error across its runs: for failure messages.
+    func errors() -> String {
+        String(((try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? "").suffix(3000))
+    }
+}
