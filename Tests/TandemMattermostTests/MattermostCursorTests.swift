@@ -37,6 +37,17 @@ struct MattermostCursorTests {
         #expect(MattermostCursor.Position(at: 0).since == 1, "since 0 would mean no since")
     }
 
+    @Test func aStartingCursorIsAfterEachChannelsNewestPost() throws {
+        let channels = try JSONDecoder().decode(
+            [MattermostChannel].self,
+            from: Data(#"[{"id":"a","type":"O","last_post_at":100},{"id":"b","type":"D","last_post_at":300}]"#.utf8))
+        let cursor = MattermostCursor.startingAt(channels)
+        #expect(cursor.since == 300)
+        #expect(cursor.channels == ["a": .init(at: 101), "b": .init(at: 301)])
+        #expect(cursor.channels["a"]?.isNew(try Self.post("p", at: 100)) == false, "the newest post is history")
+        #expect(cursor.channels["a"]?.isNew(try Self.post("p", at: 101)) == true)
+    }
+
     @Test func aCursorRoundTripsAsTheSameStringAndAnotherTransportsCursorIsNone() throws {
         let cursor = MattermostCursor(since: 1_700_000_000_000, channels: ["x": .init(at: 5, ids: ["b", "a"]), "y": .init(at: 7)])
         let text = cursor.text
@@ -44,20 +55,8 @@ struct MattermostCursorTests {
         #expect(MattermostCursor(text)?.text == text)
         #expect(MattermostCursor("s72_1234_5") == nil)
         #expect(MattermostCursor("42") == nil)
-        #expect(cursor.position(of: "new") == .init(at: 1_700_000_000_000))
-    }
-
-    @Test(arguments: [
-        ("Thu, 01 Jan 1970 00:00:00 GMT", Int64(0)),
-        ("Thu, 03 Dec 2026 19:20:27 GMT", Int64(1_796_325_627_000)),
-        ("Tue, 29 Feb 2028 23:59:59 GMT", Int64(1_835_481_599_000)),
-    ])
-    func theServersDateHeaderIsItsTime(_ header: String, _ milliseconds: Int64) {
-        #expect(HTTPDate.milliseconds(header) == milliseconds)
-    }
-
-    @Test func aMalformedDateIsNone() {
-        #expect(HTTPDate.milliseconds("yesterday") == nil)
-        #expect(HTTPDate.milliseconds("Thu, 03 Foo 2026 19:20:27 GMT") == nil)
+        #expect(cursor.position(of: "new", type: "O") == .init(at: 1_700_000_000_000), "a channel the bot was added to")
+        #expect(cursor.position(of: "new", type: "D") == .init(at: 0), "a new direct channel, from its start")
+        #expect(cursor.position(of: "x", type: "O") == .init(at: 5, ids: ["b", "a"]))
     }
 }

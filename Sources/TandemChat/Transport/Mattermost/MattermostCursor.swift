@@ -2,11 +2,12 @@ import Foundation
 
 /// Where the bot is in each channel, as the opaque cursor string the bot journals with the outcomes it covers.
 ///
-/// Only server timestamps are used, never the bot's clock, so clock skew between the two cannot skip or repeat a
-/// post. Per channel it keeps the newest `create_at` handled and the ids of the handled posts with exactly that
-/// `create_at` (several posts can share a millisecond). `since` is the server's time when the channel list was
-/// read: a channel that shows up later (a new direct message, a channel the bot was added to) is read from
-/// there, so its first post is not skipped.
+/// Only the server's own timestamps are used (the posts' `create_at`, the channels' `last_post_at`), never the
+/// bot's clock nor an HTTP `Date` (a proxy may set that from another clock), so clock skew cannot skip or repeat
+/// a post. Per channel it keeps the newest `create_at` handled and the ids of the handled posts with exactly that
+/// `create_at` (several posts can share a millisecond). `since` is the newest `last_post_at` among the bot's
+/// channels when the cursor was made: a channel the bot was added to later is read from there, so the message
+/// that made someone add the bot is not skipped. (A new direct or group message channel is read from its start.)
 ///
 /// Written as compact JSON with sorted keys: the same positions always give the same string, and an unchanged
 /// cursor is not journaled again.
@@ -41,7 +42,7 @@ struct MattermostCursor: Codable, Equatable {
 
     /// Format version, for a later change of shape.
     var v = 1
-    /// The server time (ms) of the channel list this cursor was made from.
+    /// The newest `last_post_at` (server ms) of the channel list this cursor was made from.
     var since: Int64
     /// Channel id → position.
     var channels: [String: Position]
@@ -69,31 +70,16 @@ struct MattermostCursor: Codable, Equatable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
-    /// Where to start in a channel this cursor has no position for.
-    func position(of channel: String) -> Position {
-        channels[channel] ?? Position(at: since)
+    /// Where to start in a channel this cursor has no position for: a direct or group message channel (`D`, `G`)
+    /// did not exist at the last look, so all of it is new; a channel the bot was added to is read from `since`.
+    func position(of channel: String, type: String) -> Position {
+        channels[channel] ?? Position(at: type == "D" || type == "G" ? 0 : since)
     }
-}
 
-/// Server time from an HTTP `Date` header (`Thu, 03 Dec 2026 19:20:27 GMT`), in ms: what the server's clock
-/// said, for ``MattermostCursor/since``.
-enum HTTPDate {
-    static func milliseconds(_ value: String) -> Int64? {
-        let parts = value.split(separator: " ")
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
-            let month = months.firstIndex(of: String(parts[2])).map({ $0 + 1 })
-        else { return nil }
-        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3, (1...31).contains(day) else { return nil }
-        // Days from 1970-01-01 to the civil date (Howard Hinnant's days_from_civil).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        let seconds = days * 86_400 + clock[0] * 3_600 + clock[1] * 60 + clock[2]
-        return Int64(seconds) * 1_000
+    /// "From now on": each channel after its newest post.
+    static func startingAt(_ channels: [MattermostChannel]) -> MattermostCursor {
+        MattermostCursor(
+            since: channels.map(\.lastPostAt).max() ?? 0,
+            channels: Dictionary(channels.map { ($0.id, Position(at: $0.lastPostAt + 1)) }, uniquingKeysWith: { a, _ in a }))
     }
 }

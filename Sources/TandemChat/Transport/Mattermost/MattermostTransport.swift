@@ -26,9 +26,6 @@ public final class MattermostTransport: ChatTransport {
         public var pollInterval: Duration = .seconds(1)
         /// How long one poll waits for news before it returns an empty batch.
         public var pollWindow: Duration = .seconds(25)
-        /// An idle cursor's `since` is renewed once it is older than this (ms of server time), so a channel the bot
-        /// joins later is read from at most this far back. Each renewal is one journal record.
-        public var sinceRenewal: Int64 = 600_000
         /// Posts per page when more than the 1,000 posts `since` returns must be fetched.
         public var pageSize = 200
         public var partLimit = MattermostRenderer.defaultPartLimit
@@ -111,20 +108,16 @@ public final class MattermostTransport: ChatTransport {
             if cursor != nil {
                 logger.warning("the stored cursor is not a Mattermost cursor (was the transport changed?); reading from now on")
             }
-            let listing = try await channels(me)
-            let start = MattermostCursor(
-                since: listing.serverTime,
-                channels: Dictionary(listing.channels.map { ($0.id, .init(at: $0.lastPostAt)) }, uniquingKeysWith: { a, _ in a }))
-            return TransportBatch(messages: [], cursor: start.text)
+            return TransportBatch(messages: [], cursor: MattermostCursor.startingAt(try await channels()).text)
         }
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.pollWindow
         while true {
-            let listing = try await channels(me)
-            var next = MattermostCursor(since: current.since, channels: [:])
+            let listing = try await channels()
+            var next = MattermostCursor(since: max(current.since, listing.map(\.lastPostAt).max() ?? 0), channels: [:])
             var found: [(post: MattermostPost, isDirect: Bool)] = []
-            for channel in listing.channels {
-                let position = current.position(of: channel.id)
+            for channel in listing {
+                let position = current.position(of: channel.id, type: channel.type)
                 next.channels[channel.id] = position
                 guard channel.lastPostAt > position.at else { continue }
                 let posts: [MattermostPost]
@@ -136,10 +129,6 @@ public final class MattermostTransport: ChatTransport {
                 }
                 next.channels[channel.id] = position.advanced(past: posts)
                 found += posts.filter { $0.isCommandCandidate(ownUserID: me.userID) }.map { ($0, channel.type == "D") }
-            }
-            let renew = listing.serverTime - current.since >= configuration.sinceRenewal
-            if !found.isEmpty || next.channels != current.channels || renew {
-                next.since = max(current.since, listing.serverTime)
             }
             if !found.isEmpty {
                 let names = try await self.usernames(of: Set(found.map(\.post.userID)))
@@ -156,12 +145,10 @@ public final class MattermostTransport: ChatTransport {
         }
     }
 
-    /// The bot's channels (archived ones left out) and the server's time when it listed them.
-    private func channels(_ me: Identity) async throws -> (channels: [MattermostChannel], serverTime: Int64) {
+    /// The bot's channels, archived ones left out.
+    private func channels() async throws -> [MattermostChannel] {
         let response = try await call(get("/users/me/channels"), what: "GET /users/me/channels")
-        let channels = try decode([Lenient<MattermostChannel>].self, response).decoded().filter { $0.deleteAt == 0 }
-        let serverTime = response.header("Date").flatMap(HTTPDate.milliseconds) ?? channels.map(\.lastPostAt).max() ?? 0
-        return (channels, serverTime)
+        return try decode([Lenient<MattermostChannel>].self, response).decoded().filter { $0.deleteAt == 0 }
     }
 
     /// The posts of `channel` after `position`, oldest first: whatever kind (own, system, deleted), since all
@@ -233,7 +220,8 @@ public final class MattermostTransport: ChatTransport {
 
     /// The channels the bot is a member of: what `check-config --probe` lists.
     public func memberChannels() async throws -> [ChannelSummary] {
-        try await channels(try await connect()).channels
+        _ = try await connect()
+        return try await channels()
             .map { ChannelSummary(id: $0.id, name: $0.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? $0.name, type: $0.type) }
             .sorted { ($0.type, $0.name ?? "", $0.id) < ($1.type, $1.name ?? "", $1.id) }
     }
