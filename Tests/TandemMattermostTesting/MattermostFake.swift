@@ -206,6 +206,9 @@ public final class MattermostFake: Sendable {
         return try await created { $0.filter { $0.userID == id }.count >= count }.filter { $0.userID == id }
     }
 
+    /// How many `POST /posts` were answered with a post made before (a resend within 30 s).
+    public var deduplicatedPosts: Int { state.mutable.withLock { $0.deduplicated } }
+
     /// Every request answered so far.
     public var requests: [MattermostFakeRequest] { state.requests.items }
 

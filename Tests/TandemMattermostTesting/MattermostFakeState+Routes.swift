@@ -175,6 +175,7 @@ extension MattermostFakeState {
                 }
                 // The stored post, as the database has it: no pending id.
                 post.pendingPostID = ""
+                m.deduplicated += 1
                 return json(postJSON(post), status: 201)
             }
         }

@@ -23,6 +23,8 @@ final class MattermostFakeState: Sendable {
         var rateLimit: (perSecond: Double, burst: Int)?
         var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]
         var requestCount = 0
+        /// `POST /posts` answered with the post an earlier request with the same `pending_post_id` made.
+        var deduplicated = 0
         /// Posts made under the lock, recorded (``created``) once it is released.
         var pendingCreated: [MattermostFakePost] = []
     }

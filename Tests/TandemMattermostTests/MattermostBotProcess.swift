@@ -57,6 +57,14 @@ final class MattermostBotProcess {
         request.path == "/api/v4/users/me/channels" && request.status == 200
     }
 
+    /// Waits until the bot has listed its channels `count` more times: a reply whose post the fake has made may
+    /// still be on its way back to the bot, and a stop before it arrives leaves that reply owed (a restart would
+    /// resend it, deduplicated). A few polls later it has long arrived: a signal of the bot's progress, not a timer.
+    func settle(_ count: Int = 3) async throws {
+        let seen = team.fake.requests.filter { $0.path == "/api/v4/users/me/channels" }.count
+        _ = try await team.fake.requests { $0.filter { $0.path == "/api/v4/users/me/channels" }.count >= seen + count }
+    }
+
     /// The bot's posts by the command they answer, read from their `pending_post_id` (`<bot id>:reply:<post id>:<n>`).
     func replies() -> [String: [MattermostFakePost]] {
         Self.replies(team.fake.created, bot: team.bot.id)

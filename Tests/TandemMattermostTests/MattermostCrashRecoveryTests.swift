@@ -28,11 +28,12 @@ import Testing
             var bot = try await run.startFresh()
             // The server's own limit, tight enough that the bot meets it: 429s and spent budgets along the way.
             fake.setRateLimit(perSecond: 15, burst: 5)
-            let commands = try await Self.stream(run, count: 30, at: [9, 19]) { _ in
+            let commands = try await Self.stream(run, count: 30, at: [9, 19]) { _, _ in
                 #expect(await bot.terminate() == 0, "SIGTERM is a clean stop")
                 bot = try await run.start()
             }
             try await Self.expectEachAnsweredOnce(commands, run)
+            try await run.settle()
             #expect(await bot.terminate() == 0)
             #expect(fake.requests.contains { $0.status == 429 }, "the rate limit was met")
             try await Self.expectStateHoldsEachNoteOnce(commandCount: commands.count, run)
@@ -48,28 +49,33 @@ import Testing
             var random = SplitMix64(seed: 20_261_203)
             var kills = Set<Int>()
             while kills.count < 4 { kills.insert(Int.random(in: 5..<(count - 5), using: &random)) }
-            // After a kill the bot restarts at once, without waiting for it: a kill may also land in its start.
-            let commands = try await Self.stream(run, count: count, at: kills) { _ in
+            // Each kill lands just after the server made the reply to command n, before the bot can record it as
+            // sent: the restarted bot resends it with the same pending_post_id, and the server posts nothing new.
+            // It restarts at once, without waiting for it: a kill may also land in its start.
+            let commands = try await Self.stream(run, count: count, at: kills) { _, id in
+                try await run.waitForReplies(to: [id])
                 await bot.kill()
                 bot = try await run.start(waitForURL: false)
             }
             try await Self.expectEachAnsweredOnce(commands, run)
+            try await run.settle()
             #expect(await bot.terminate() == 0)
             try await Self.expectStateHoldsEachNoteOnce(commandCount: count, run)
+            #expect(fake.deduplicatedPosts > 0, "a resent reply was deduplicated by its pending_post_id")
         }
     }
 
     /// Posts `count` commands as Sam in the joint channel, 50 ms apart; after command n for each n in `points`,
-    /// runs `interrupt`. Returns the commands' post ids.
+    /// runs `interrupt` with n and the command's post id. Returns the commands' post ids.
     static func stream(
-        _ run: MattermostBotProcess, count: Int, at points: Set<Int>, interrupt: (Int) async throws -> Void
+        _ run: MattermostBotProcess, count: Int, at points: Set<Int>, interrupt: (Int, String) async throws -> Void
     ) async throws -> [String] {
         let clock = ContinuousClock()
         var next = clock.now
         var ids: [String] = []
         for n in 0..<count {
             ids.append(try run.team.fake.post(command(n), in: run.team.joint, as: run.team.sam).id)
-            if points.contains(n) { try await interrupt(n) }
+            if points.contains(n) { try await interrupt(n, ids[n]) }
             // Paces the sender (people type while the bot is down too); it waits for nothing.
             next += .milliseconds(50)
             try await clock.sleep(until: next)
