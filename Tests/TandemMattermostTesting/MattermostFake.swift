@@ -80,6 +80,11 @@ public final class MattermostFake: Sendable {
         }
     }
 
+    /// Revokes every token of `user`: from now on each request with it gets 401.
+    public func revokeTokens(of user: MattermostFakeUser) {
+        state.mutable.withLock { $0.users[user.id]?.token = "" }
+    }
+
     /// Adds `user` to `channel`, with the system post the server makes for it.
     public func add(_ user: MattermostFakeUser, to channel: String) {
         let post = state.mutable.withLock { m -> MattermostFakePost? in
