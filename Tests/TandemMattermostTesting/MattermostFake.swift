@@ -40,7 +40,7 @@ public final class MattermostFake: Sendable {
         let state = MattermostFakeState()
         let bot = MattermostFakeUser(id: FakeIDs.make(), username: botUsername, token: FakeIDs.make(), isBot: true)
         state.mutable.withLock { $0.users[bot.id] = bot }
-        return try await withLoopbackHTTPServer({ request in state.respond(to: request) }) { baseURL in
+        return try await withLoopbackHTTPServer({ request in try await state.handle(request) }) { baseURL in
             try await body(MattermostFake(state: state, baseURL: baseURL, bot: bot))
         }
     }
@@ -168,6 +168,11 @@ public final class MattermostFake: Sendable {
     /// `X-RateLimit-Reset: reset` (seconds).
     public func spendBudgetNext(reset: Int, on route: MattermostFakeRoute = .any) {
         state.mutable.withLock { $0.faults.append((route, .budgetSpent(reset: reset))) }
+    }
+
+    /// The next request on `route` is answered only after `delay`, as a hanging server or proxy would.
+    public func stallNext(for delay: Duration, on route: MattermostFakeRoute = .any) {
+        state.mutable.withLock { $0.faults.append((route, .stall(delay))) }
     }
 
     /// Turns on the server's own rate limit (per user, a token bucket), or off with nil.

@@ -64,6 +64,8 @@ enum FakeFault {
     case serverError(status: Int)
     /// The normal answer, but with `X-RateLimit-Remaining: 0` and `X-RateLimit-Reset: reset`.
     case budgetSpent(reset: Int)
+    /// The normal answer, after `delay`: a server or proxy that hangs.
+    case stall(Duration)
 }
 
 /// Which requests a fault applies to.

@@ -3,6 +3,19 @@ import Synchronization
 import TandemLoopbackTesting
 
 extension MattermostFakeState {
+    /// Answers one request, first waiting out an arranged stall.
+    func handle(_ request: LoopbackHTTPRequest) async throws -> LoopbackHTTPResponse {
+        let stall = mutable.withLock { m -> Duration? in
+            guard let index = m.faults.firstIndex(where: {
+                if case .stall = $0.fault { $0.route.matches(method: request.method, path: request.path) } else { false }
+            }), case .stall(let delay) = m.faults.remove(at: index).fault else { return nil }
+            return delay
+        }
+        // Simulates a server that hangs; the waiting client is what a test observes.
+        if let stall { try await Task.sleep(for: stall) }
+        return respond(to: request)
+    }
+
     /// Answers one request as a Mattermost server (REST API v4) would, for the routes Tandem uses.
     func respond(to request: LoopbackHTTPRequest) -> LoopbackHTTPResponse {
         let query = Self.query(request.query)
@@ -15,7 +28,9 @@ extension MattermostFakeState {
                 return (Self.error(FakeRefusal(401, "api.context.session_expired.app_error", "Invalid or expired session, please login again.")), nil, [], now)
             }
             var spent: Int?
-            if let index = m.faults.firstIndex(where: { $0.route.matches(method: request.method, path: request.path) }) {
+            if let index = m.faults.firstIndex(where: {
+                if case .stall = $0.fault { false } else { $0.route.matches(method: request.method, path: request.path) }
+            }) {
                 switch m.faults.remove(at: index).fault {
                 case .rateLimited(let retryAfter):
                     return (Self.limited(retryAfter: retryAfter), user.id,
@@ -24,6 +39,8 @@ extension MattermostFakeState {
                     return (Self.error(FakeRefusal(status, "app.fake.server_error.app_error", "We encountered an error.")), user.id, [], now)
                 case .budgetSpent(let reset):
                     spent = reset
+                case .stall:
+                    break
                 }
             }
             if let limit = m.rateLimit {

@@ -55,4 +55,18 @@ import Testing
             #expect(messages.map(\.id) == [post.id])
         }
     }
+
+    @Test func aServerThatHangsIsATransientErrorAndThePostComesWithTheNextPoll() async throws {
+        try await withTeam { team, http in
+            let transport = team.transport(http: http)
+            let start = try #require(try await transport.poll(after: nil).cursor)
+            let post = try team.fake.post("@tandem campaign spring", in: team.joint, as: team.sam)
+            team.fake.stallNext(for: .seconds(4), on: .channelPosts)
+            let error = try await #require(throws: TransportError.self) { try await transport.poll(after: start) }
+            #expect(error.kind == .transient)
+            #expect(error.message.contains("timed out"), "\(error)")
+            let (messages, _) = try await transport.messages(after: start) { !$0.isEmpty }
+            #expect(messages.map(\.id) == [post.id])
+        }
+    }
 }

@@ -47,6 +47,7 @@ struct MattermostTeam: Sendable {
         configuration.pollInterval = .milliseconds(20)
         configuration.pollWindow = window
         configuration.partLimit = partLimit ?? configuration.partLimit
+        configuration.requestTimeout = .seconds(2)
         return MattermostTransport(configuration: configuration, http: http, logger: logger)
     }
 }

@@ -26,6 +26,8 @@ public final class MattermostTransport: ChatTransport {
         public var pollInterval: Duration = .seconds(1)
         /// How long one poll waits for news before it returns an empty batch.
         public var pollWindow: Duration = .seconds(25)
+        /// How long one request may take; a server that does not answer in time is a transient error.
+        public var requestTimeout: Duration = .seconds(30)
         /// Posts per page when more than the 1,000 posts `since` returns must be fetched.
         public var pageSize = 200
         public var partLimit = MattermostRenderer.defaultPartLimit
@@ -187,7 +189,7 @@ public final class MattermostTransport: ChatTransport {
             let response = try await call(
                 HTTPClientRequest(
                     method: "POST", url: api + "/users/ids", headers: headers + [HTTPField("Content-Type", "application/json")],
-                    body: body, secrets: [configuration.token]),
+                    body: body, timeout: configuration.requestTimeout, secrets: [configuration.token]),
                 what: "POST /users/ids")
             let users = try decode([Lenient<MattermostUser>].self, response).decoded()
             usernames.withLock { known in for user in users { known[user.id] = user.username } }
@@ -208,7 +210,8 @@ public final class MattermostTransport: ChatTransport {
             // The server's cache of pending ids is global: the bot's id keeps another bot's keys apart.
             let post = MattermostNewPost(channelID: message.channel, message: part, rootID: message.thread, pendingPostID: me.userID + ":" + key)
             let response = try await call(
-                try HTTPClientRequest.json(url: api + "/posts", body: post, headers: headers, secrets: [configuration.token]),
+                try HTTPClientRequest.json(
+                    url: api + "/posts", body: post, headers: headers, timeout: configuration.requestTimeout, secrets: [configuration.token]),
                 what: "POST /posts", channelScoped: true)
             let id = try decode(MattermostID.self, response).id
             if n == 0 { first = id }
@@ -229,7 +232,7 @@ public final class MattermostTransport: ChatTransport {
     // MARK: - HTTP
 
     private func get(_ pathAndQuery: String) -> HTTPClientRequest {
-        HTTPClientRequest(url: api + pathAndQuery, headers: headers, secrets: [configuration.token])
+        HTTPClientRequest(url: api + pathAndQuery, headers: headers, timeout: configuration.requestTimeout, secrets: [configuration.token])
     }
 
     /// Sends (after any pause the server asked for) and maps the answer to what the caller should do. `what`
