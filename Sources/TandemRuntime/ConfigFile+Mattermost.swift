@@ -49,8 +49,9 @@ extension ConfigFile {
 
 /// What Mattermost accepts as usernames and channel ids.
 enum MattermostNames {
-    /// Why `name` is not a Mattermost username, or nil when it is one: the server's rule (a letter, then lowercase
-    /// letters, digits, `.`, `-`, `_`; at most 64 characters).
+    /// Why `name` is not a Mattermost username, or nil when it is one: the server's rule (lowercase letters,
+    /// digits, `.`, `-`, `_`; 1 to 64 characters). The web app's stricter 3 to 22 is not required: accounts made
+    /// through the API or LDAP may be longer.
     static func usernameProblem(_ name: String) -> String? {
         let example = "(the username, as in @sam: Profile → Username)"
         if name.hasPrefix("@") {
@@ -59,11 +60,10 @@ enum MattermostNames {
         if isChannelID(name) {
             return "'\(name)' looks like a user id; use the username instead \(example)"
         }
-        guard (1...64).contains(name.count), let first = name.unicodeScalars.first, ("a"..."z").contains(first),
+        guard (1...64).contains(name.unicodeScalars.count),
             name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0) })
         else {
-            return "'\(name)' is not a Mattermost username: lowercase letters, digits, '.', '-' and '_', starting with a letter "
-                + example
+            return "'\(name)' is not a Mattermost username: up to 64 lowercase letters, digits, '.', '-' and '_' " + example
         }
         return nil
     }
