@@ -66,4 +66,28 @@ import Testing
             }
         }
     }
+
+    @Test func aRateLimitedBotWaitsTheServersRetryAfterAndThenAnswers() async throws {
+        try await MattermostFake.withRunning { fake in
+            let team = MattermostTeam.make(on: fake)
+            let run = try MattermostBotProcess(team: team)
+            defer { run.remove() }
+            let bot = try await run.startFresh()
+            fake.rateLimitNext(1, retryAfter: 2, on: .listChannels)
+            fake.rateLimitNext(1, retryAfter: 1, on: .createPost)
+            let command = try fake.post("@tandem campaign spring", in: team.joint, as: team.sam)
+            try await run.waitForReplies(to: [command.id])
+            try await run.settle()
+            #expect(await bot.terminate() == 0)
+
+            let requests = fake.requests
+            let limited = try #require(requests.firstIndex { $0.status == 429 && $0.path == "/api/v4/users/me/channels" })
+            let retry = try #require(requests[(limited + 1)...].first { $0.path == "/api/v4/users/me/channels" })
+            #expect(retry.receivedAt - requests[limited].receivedAt >= .seconds(2), "Retry-After: 2 is the floor")
+            let refusedPost = try #require(requests.firstIndex { $0.status == 429 && $0.path == "/api/v4/posts" })
+            let posted = try #require(requests[(refusedPost + 1)...].first { $0.path == "/api/v4/posts" })
+            #expect(posted.receivedAt - requests[refusedPost].receivedAt >= .seconds(1))
+            #expect(run.replies()[command.id]?.count == 1)
+        }
+    }
 }
