@@ -172,6 +172,26 @@ import Testing
         }
     }
 
+    @Test func sendsRunWhileAPollWaitsAndThePollNeverReturnsThem() async throws {
+        try await withTeam { team, http in
+            let transport = team.transport(http: http, window: .milliseconds(500))
+            let start = try #require(try await transport.poll(after: nil).cursor)
+            async let polled = transport.poll(after: start)
+            for n in 0..<5 {
+                _ = try await transport.send(
+                    OutgoingChatMessage(channel: n % 2 == 0 ? team.joint : team.sales, body: RichText([.paragraph([.text("reply \(n)")])]),
+                    idempotencyKey: "notice:\(n)"))
+            }
+            let person = try team.fake.post("@tandem campaign spring", in: team.sales, as: team.mia)
+            let first = try await polled
+            let (messages, _) = try await transport.messages(after: try #require(first.cursor)) { later in
+                (first.messages + later).contains { $0.id == person.id }
+            }
+            #expect((first.messages + messages).map(\.id) == [person.id], "the bot's own posts never come back")
+            #expect(team.fake.posts.filter { $0.userID == team.bot.id }.count == 5)
+        }
+    }
+
     @Test func anIdlePollListsTheChannelsOnlyAndReturnsTheSameCursor() async throws {
         try await withTeam { team, http in
             let transport = team.transport(http: http, window: .milliseconds(200))
