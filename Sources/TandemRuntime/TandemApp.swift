@@ -109,7 +109,10 @@ public enum TandemApp {
                 options.onConnecting(matrix.homeserver)
             }
         case .mattermost(let mattermost):
-            let client = MattermostTransport(configuration: mattermost.transportConfiguration, http: http, logger: logger)
+            var transportConfiguration = mattermost.transportConfiguration
+            // Replies owed now may have gone out before a crash: the transport looks for them before posting.
+            transportConfiguration.owedAtStart = Set(state.outbox.map(\.key))
+            let client = MattermostTransport(configuration: transportConfiguration, http: http, logger: logger)
             chat = client
             // The transport knows its own id (from users/me) and never returns its own posts.
             botUserID = ""

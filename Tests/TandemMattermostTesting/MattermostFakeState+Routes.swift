@@ -167,9 +167,13 @@ extension MattermostFakeState {
         let message = body["message"] as? String ?? ""
         let rootID = body["root_id"] as? String ?? ""
         let pending = body["pending_post_id"] as? String ?? ""
+        // The server keeps the props bag, but sets `from_bot` and `from_webhook` itself.
+        var props = (body["props"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        props["from_bot"] = nil
+        props["from_webhook"] = nil
         let now = Self.now(&m)
         func make() -> Result<MattermostFakePost, FakeRefusal> {
-            createPost(&m, userID: user.id, channelID: channelID, message: message, rootID: rootID, pendingPostID: pending)
+            createPost(&m, userID: user.id, channelID: channelID, message: message, rootID: rootID, pendingPostID: pending, props: props)
         }
         if !pending.isEmpty {
             m.pendingPostIDs = m.pendingPostIDs.filter { $0.value.expiresAt > now }

@@ -73,4 +73,22 @@ import Testing
             #expect(error.message.contains("api.context.permissions.app_error"))
         }
     }
+
+    @Test func aReplyOwedAtTheStartThatWentOutBeforeIsFoundByItsKeyAndNotPostedAgain() async throws {
+        try await withTeam { team, http in
+            let message = OutgoingChatMessage(channel: team.joint, body: Self.text("Spring Launch"), idempotencyKey: "reply:p1:0")
+            let before = try await team.transport(http: http).send(message)
+            team.fake.expirePendingPostIDs()
+            try team.fake.post("chatter in between", in: team.joint, as: team.sam)
+            var configuration = MattermostTransport.Configuration(serverURL: team.fake.baseURL, token: team.bot.token)
+            configuration.owedAtStart = ["reply:p1:0", "reply:p2:0"]
+            let restarted = MattermostTransport(configuration: configuration, http: http)
+            #expect(try await restarted.send(message) == before)
+            let other = OutgoingChatMessage(channel: team.joint, body: Self.text("Other"), idempotencyKey: "reply:p2:0")
+            let new = try await restarted.send(other)
+            #expect(new != before, "owed but never posted: posted now")
+            #expect(team.fake.posts.filter { $0.userID == team.bot.id }.map(\.id) == [before, new])
+            #expect(team.fake.posts.first { $0.id == before }?.props["tandem_outbox_key"] == "reply:p1:0")
+        }
+    }
 }

@@ -77,6 +77,8 @@ struct MattermostPost: Decodable {
     /// `from_bot`, `from_webhook`: what other bots and integrations posted.
     var fromBot: Bool
     var fromWebhook: Bool
+    /// `props.tandem_outbox_key`: the outbox key of a post the bot made, to find it again after a restart.
+    var outboxKey: String?
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -92,15 +94,18 @@ struct MattermostPost: Decodable {
         let props = try? c.decodeIfPresent(Props.self, forKey: .props)
         fromBot = props?.fromBot ?? false
         fromWebhook = props?.fromWebhook ?? false
+        outboxKey = props?.outboxKey
     }
 
     /// `props` is a free-form bag; the flags come as the string `"true"` (the server's own) or a boolean.
     struct Props: Decodable {
         var fromBot: Bool
         var fromWebhook: Bool
+        var outboxKey: String?
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
+            outboxKey = try? c.decodeIfPresent(String.self, forKey: .outboxKey)
             func flag(_ key: CodingKeys) -> Bool {
                 if let text = try? c.decodeIfPresent(String.self, forKey: key) { return text == "true" }
                 return (try? c.decodeIfPresent(Bool.self, forKey: key)) == true
@@ -112,6 +117,7 @@ struct MattermostPost: Decodable {
         enum CodingKeys: String, CodingKey {
             case fromBot = "from_bot"
             case fromWebhook = "from_webhook"
+            case outboxKey = "tandem_outbox_key"
         }
     }
 
@@ -133,9 +139,17 @@ struct MattermostNewPost: Encodable {
     var message: String
     var rootID: String?
     var pendingPostID: String
+    var props: Props
+
+    /// The outbox key, kept with the post: a reply resent after the server forgot its `pending_post_id` (30 s) is
+    /// found by it instead of posted twice.
+    struct Props: Encodable {
+        var outboxKey: String
+        enum CodingKeys: String, CodingKey { case outboxKey = "tandem_outbox_key" }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case message
+        case message, props
         case channelID = "channel_id"
         case rootID = "root_id"
         case pendingPostID = "pending_post_id"

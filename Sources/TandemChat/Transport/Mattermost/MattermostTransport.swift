@@ -13,7 +13,9 @@ import TandemCore
 ///   those are fetched. Every channel the bot is a member of is read, including direct messages (type `D`,
 ///   which need no address). A poll waits up to `pollWindow` for news, listing every `pollInterval`.
 /// - `send` uses `<bot user id>:<outbox key>` as `pending_post_id`: the server answers a repeat within 30 s with
-///   the post it already made. A reply to a post in a thread goes into that thread (`root_id`).
+///   the post it already made. Each post also keeps its key in `props`; a reply that was owed when the bot started
+///   (``Configuration/owedAtStart``) is first looked for among the channel's newest posts, so a resend after a
+///   longer downtime is not posted twice either. A reply to a post in a thread goes into that thread (`root_id`).
 /// - Rate limits: a 429's `Retry-After` (or `X-RateLimit-Reset`) is the wait; an answer with
 ///   `X-RateLimit-Remaining: 0` makes the next request wait `X-RateLimit-Reset` seconds first.
 public final class MattermostTransport: ChatTransport {
@@ -31,6 +33,10 @@ public final class MattermostTransport: ChatTransport {
         /// Posts per page when more than the 1,000 posts `since` returns must be fetched.
         public var pageSize = 200
         public var partLimit = MattermostRenderer.defaultPartLimit
+        /// Outbox keys of the replies owed when the bot started: they may have been posted before a crash.
+        public var owedAtStart: Set<String> = []
+        /// How many of a channel's newest posts are searched for an owed reply.
+        public var owedSearchDepth = 200
 
         public init(serverURL: String, token: String) {
             self.serverURL = serverURL.hasSuffix("/") ? String(serverURL.dropLast()) : serverURL
@@ -204,19 +210,38 @@ public final class MattermostTransport: ChatTransport {
     /// an empty reply).
     public func send(_ message: OutgoingChatMessage) async throws -> String {
         let me = try await connect()
+        let posted = configuration.owedAtStart.contains(message.idempotencyKey)
+            ? try await alreadyPosted(in: message.channel, me: me) : [:]
         var first = ""
         for (n, part) in MattermostRenderer(partLimit: configuration.partLimit).render(message.body).enumerated() {
             let key = n == 0 ? message.idempotencyKey : message.idempotencyKey + ".\(n)"
-            // The server's cache of pending ids is global: the bot's id keeps another bot's keys apart.
-            let post = MattermostNewPost(channelID: message.channel, message: part, rootID: message.thread, pendingPostID: me.userID + ":" + key)
-            let response = try await call(
-                try HTTPClientRequest.json(
-                    url: api + "/posts", body: post, headers: headers, timeout: configuration.requestTimeout, secrets: [configuration.token]),
-                what: "POST /posts", channelScoped: true)
-            let id = try decode(MattermostID.self, response).id
-            if n == 0 { first = id }
+            var id = posted[key]
+            if id == nil {
+                // The server's cache of pending ids is global: the bot's id keeps another bot's keys apart.
+                let post = MattermostNewPost(
+                    channelID: message.channel, message: part, rootID: message.thread, pendingPostID: me.userID + ":" + key,
+                    props: .init(outboxKey: key))
+                let response = try await call(
+                    try HTTPClientRequest.json(
+                        url: api + "/posts", body: post, headers: headers, timeout: configuration.requestTimeout, secrets: [configuration.token]),
+                    what: "POST /posts", channelScoped: true)
+                id = try decode(MattermostID.self, response).id
+            } else {
+                logger.info("a reply owed at the start was posted before; not posting it again", metadata: ["key": "\(key)"])
+            }
+            if n == 0 { first = id ?? "" }
         }
         return first
+    }
+
+    /// Outbox key → post id of the bot's posts among the channel's newest (`owedSearchDepth`).
+    private func alreadyPosted(in channel: String, me: Identity) async throws -> [String: String] {
+        let list = try await postList("/channels/\(Self.escaped(channel))/posts?page=0&per_page=\(configuration.owedSearchDepth)")
+        var keys: [String: String] = [:]
+        for post in list.ordered where post.userID == me.userID {
+            if let key = post.outboxKey { keys[key] = post.id }
+        }
+        return keys
     }
 
     // MARK: - Probing
