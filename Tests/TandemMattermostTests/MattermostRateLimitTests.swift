@@ -61,8 +61,10 @@ import Testing
             let transport = team.transport(http: http)
             let start = try #require(try await transport.poll(after: nil).cursor)
             let post = try team.fake.post("@tandem campaign spring", in: team.joint, as: team.sam)
-            team.fake.stallNext(for: .seconds(4), on: .channelPosts)
-            let error = try await #require(throws: TransportError.self) { try await transport.poll(after: start) }
+            team.fake.stallNext(for: .seconds(6), on: .channelPosts)
+            let impatient = team.transport(http: http, requestTimeout: .seconds(2))
+            _ = try await impatient.connect()
+            let error = try await #require(throws: TransportError.self) { try await impatient.poll(after: start) }
             #expect(error.kind == .transient)
             #expect(error.message.contains("timed out"), "\(error)")
             let (messages, _) = try await transport.messages(after: start) { !$0.isEmpty }

@@ -41,13 +41,13 @@ struct MattermostTeam: Sendable {
     /// The bot's transport with its token; polls every 20 ms and waits at most `window` for news.
     func transport(
         http: any HTTPClient, token: String? = nil, window: Duration = .milliseconds(300), partLimit: Int? = nil,
-        logger: Logger = Logger(label: "mattermost-test")
+        requestTimeout: Duration = .seconds(20), logger: Logger = Logger(label: "mattermost-test")
     ) -> MattermostTransport {
         var configuration = MattermostTransport.Configuration(serverURL: fake.baseURL, token: token ?? fake.bot.token)
         configuration.pollInterval = .milliseconds(20)
         configuration.pollWindow = window
         configuration.partLimit = partLimit ?? configuration.partLimit
-        configuration.requestTimeout = .seconds(2)
+        configuration.requestTimeout = requestTimeout
         return MattermostTransport(configuration: configuration, http: http, logger: logger)
     }
 }
