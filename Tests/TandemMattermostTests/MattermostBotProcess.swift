@@ -11,6 +11,9 @@ final class MattermostBotProcess {
 
     let team: MattermostTeam
     let work: String
+    /// Every bot this run started: the ones still running are killed when the test ends, however it ends, so no
+    /// process object is left to wait for its child in a deinit on a thread of the cooperative pool.
+    private var started: [TandemProcess] = []
     let config: String
     var state: String { work + "/state" }
     var errorLog: String { work + "/bot.log" }
@@ -35,13 +38,36 @@ final class MattermostBotProcess {
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: self.config))
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: work) }
+    /// Runs `body` with a new run on `team`; afterwards kills the bots still running and removes the folder.
+    static func with<T>(
+        _ team: MattermostTeam, compactAfterRecords: Int? = nil, _ body: (MattermostBotProcess) async throws -> T
+    ) async throws -> T {
+        let run = try MattermostBotProcess(team: team, compactAfterRecords: compactAfterRecords)
+        defer { run.remove() }
+        do {
+            let result = try await body(run)
+            await run.killLeftovers()
+            return result
+        } catch {
+            await run.killLeftovers()
+            throw error
+        }
+    }
+
+    private func remove() { try? FileManager.default.removeItem(atPath: work) }
+
+    private func killLeftovers() async {
+        for bot in started where bot.process.isRunning { await bot.kill() }
+        started = []
+    }
 
     /// Starts `tandem run`; by default waits until it has learnt who it is (it then prints the server's URL).
-    func start(waitForURL: Bool = true) async throws -> TandemProcess {
-        try await TandemProcess(
+    func start(waitForURL: Bool = true, token: String? = nil) async throws -> TandemProcess {
+        let bot = try await TandemProcess(
             launching: ["run", "--config", config, "--state", state, "--log-level", "warning"], stateFolder: state,
-            environment: [Self.tokenVariable: team.bot.token], waitForURL: waitForURL, errorLog: errorLog)
+            environment: [Self.tokenVariable: token ?? team.bot.token], waitForURL: waitForURL, errorLog: errorLog)
+        started.append(bot)
+        return bot
     }
 
     /// Starts a bot on a new state and returns once its first channel listing has been answered: its cursor starts

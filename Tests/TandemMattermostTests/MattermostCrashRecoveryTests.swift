@@ -23,70 +23,70 @@ import Testing
 
     @Test func aBotStoppedWithSIGTERMTwiceUnderARateLimitAnswersEveryCommandExactlyOnce() async throws {
         try await MattermostFake.withRunning { fake in
-            let run = try MattermostBotProcess(team: MattermostTeam.make(on: fake))
-            defer { run.remove() }
-            var bot = try await run.startFresh()
-            // The server's own limit, tight enough that the bot meets it: 429s and spent budgets along the way.
-            fake.setRateLimit(perSecond: 15, burst: 5)
-            let commands = try await Self.stream(run, count: 30, at: [9, 19]) { _, _ in
-                #expect(await bot.terminate() == 0, "SIGTERM is a clean stop")
-                bot = try await run.start()
+            try await MattermostBotProcess.with(MattermostTeam.make(on: fake)) { run in
+                var bot = try await run.startFresh()
+                // The server's own limit, tight enough that the bot meets it: 429s and spent budgets along the way.
+                fake.setRateLimit(perSecond: 15, burst: 5)
+                let commands = try await Self.stream(run, count: 30, at: [9, 19]) { _, _ in
+                    #expect(await bot.terminate() == 0, "SIGTERM is a clean stop")
+                    bot = try await run.start()
+                }
+                try await Self.expectEachAnsweredOnce(commands, run)
+                try await run.settle()
+                #expect(await bot.terminate() == 0)
+                #expect(fake.requests.contains { $0.status == 429 }, "the rate limit was met")
+                try await Self.expectStateHoldsEachNoteOnce(commandCount: commands.count, run)
             }
-            try await Self.expectEachAnsweredOnce(commands, run)
-            try await run.settle()
-            #expect(await bot.terminate() == 0)
-            #expect(fake.requests.contains { $0.status == 429 }, "the rate limit was met")
-            try await Self.expectStateHoldsEachNoteOnce(commandCount: commands.count, run)
         }
     }
 
     @Test func aBotKilledWithSIGKILLAtSeededPointsAnswersEveryCommandExactlyOnce() async throws {
         try await MattermostFake.withRunning { fake in
-            let run = try MattermostBotProcess(team: MattermostTeam.make(on: fake), compactAfterRecords: 10)
-            defer { run.remove() }
-            var bot = try await run.startFresh()
-            let count = 60
-            var random = SplitMix64(seed: 20_261_203)
-            var kills = Set<Int>()
-            while kills.count < 4 { kills.insert(Int.random(in: 5..<(count - 5), using: &random)) }
-            // Each kill lands just after the server made the reply to command n, before the bot can record it as
-            // sent: the restarted bot owes it, finds it posted, and posts nothing new.
-            // It restarts at once, without waiting for it: a kill may also land in its start.
-            let commands = try await Self.stream(run, count: count, at: kills) { _, id in
-                try await run.waitForReplies(to: [id])
-                await bot.kill()
-                bot = try await run.start(waitForURL: false)
+            try await MattermostBotProcess.with(MattermostTeam.make(on: fake), compactAfterRecords: 10) { run in
+                var bot = try await run.startFresh()
+                let count = 60
+                var random = SplitMix64(seed: 20_261_203)
+                var kills = Set<Int>()
+                while kills.count < 4 { kills.insert(Int.random(in: 5..<(count - 5), using: &random)) }
+                // Each kill lands just after the server made the reply to command n, before the bot can record it as
+                // sent: the restarted bot owes it, finds it posted, and posts nothing new.
+                // It restarts at once, without waiting for it: a kill may also land in its start.
+                let commands = try await Self.stream(run, count: count, at: kills) { _, id in
+                    try await run.waitForReplies(to: [id])
+                    await bot.kill()
+                    bot = try await run.start(waitForURL: false)
+                }
+                try await Self.expectEachAnsweredOnce(commands, run)
+                try await run.settle()
+                #expect(await bot.terminate() == 0)
+                try await Self.expectStateHoldsEachNoteOnce(commandCount: count, run)
+                // Killed after the server made a reply and before the bot recorded it, a restart owes that reply: it looks
+                // among the channel's newest posts for its key first (and the pending_post_id would catch a resend too).
+                #expect(
+                    fake.requests.contains { $0.method == "GET" && $0.path.hasSuffix("/posts") && $0.query["page"] == "0" },
+                    "a restarted bot looked for a reply it owed")
             }
-            try await Self.expectEachAnsweredOnce(commands, run)
-            try await run.settle()
-            #expect(await bot.terminate() == 0)
-            try await Self.expectStateHoldsEachNoteOnce(commandCount: count, run)
-            // Killed after the server made a reply and before the bot recorded it, a restart owes that reply: it looks
-            // among the channel's newest posts for its key first (and the pending_post_id would catch a resend too).
-            #expect(
-                fake.requests.contains { $0.method == "GET" && $0.path.hasSuffix("/posts") && $0.query["page"] == "0" },
-                "a restarted bot looked for a reply it owed")
         }
     }
 
     @Test func aBotKilledAndRestartedAfterTheServerForgotItsPendingIDsStillPostsEachReplyOnce() async throws {
         try await MattermostFake.withRunning { fake in
-            let run = try MattermostBotProcess(team: MattermostTeam.make(on: fake))
-            defer { run.remove() }
-            var bot = try await run.startFresh()
-            // As if each restart came after more than 30 s: only the outbox key kept in the posts' props can tell
-            // the restarted bot that a reply owed on disk went out before the kill.
-            let commands = try await Self.stream(run, count: 30, at: [7, 15, 23]) { _, id in
-                try await run.waitForReplies(to: [id])
-                await bot.kill()
-                fake.expirePendingPostIDs()
-                bot = try await run.start()
+            try await MattermostBotProcess.with(MattermostTeam.make(on: fake)) { run in
+                var bot = try await run.startFresh()
+                // As if each restart came after more than 30 s: only the outbox key kept in the posts' props can tell
+                // the restarted bot that a reply owed on disk went out before the kill.
+                let commands = try await Self.stream(run, count: 30, at: [7, 15, 23]) { _, id in
+                    try await run.waitForReplies(to: [id])
+                    await bot.kill()
+                    fake.expirePendingPostIDs()
+                    bot = try await run.start()
+                }
+                try await Self.expectEachAnsweredOnce(commands, run)
+                try await run.settle()
+                #expect(await bot.terminate() == 0)
+                try await Self.expectStateHoldsEachNoteOnce(commandCount: commands.count, run)
+                #expect(fake.deduplicatedPosts == 0, "the server's deduplication played no part")
             }
-            try await Self.expectEachAnsweredOnce(commands, run)
-            try await run.settle()
-            #expect(await bot.terminate() == 0)
-            try await Self.expectStateHoldsEachNoteOnce(commandCount: commands.count, run)
-            #expect(fake.deduplicatedPosts == 0, "the server's deduplication played no part")
         }
     }
 

@@ -38,31 +38,29 @@ import Testing
     @Test func aBotWithAWrongTokenStopsWithAClearLine() async throws {
         try await MattermostFake.withRunning { fake in
             let team = MattermostTeam.make(on: fake)
-            let run = try MattermostBotProcess(team: team)
-            defer { run.remove() }
-            let wrong = "wrongtokenwrongtokenwrongt"
-            let bot = try await TandemProcess(
-                launching: ["run", "--config", run.config, "--state", run.state, "--log-level", "warning"], stateFolder: run.state,
-                environment: [MattermostBotProcess.tokenVariable: wrong], waitForURL: false, errorLog: run.errorLog)
-            #expect(await bot.exitStatus() != 0)
-            let log = run.errors()
-            #expect(log.contains("refused the bot's token"), "\(log)")
-            #expect(!log.contains(wrong))
-            #expect(fake.requests.contains { $0.status == 401 })
+            try await MattermostBotProcess.with(team) { run in
+                let wrong = "wrongtokenwrongtokenwrongt"
+                let bot = try await run.start(waitForURL: false, token: wrong)
+                #expect(await bot.exitStatus() != 0)
+                let log = run.errors()
+                #expect(log.contains("refused the bot's token"), "\(log)")
+                #expect(!log.contains(wrong))
+                #expect(fake.requests.contains { $0.status == 401 })
+            }
         }
     }
 
     @Test func aTokenRevokedWhileTheBotRunsStopsItWithAClearLine() async throws {
         try await MattermostFake.withRunning { fake in
             let team = MattermostTeam.make(on: fake)
-            let run = try MattermostBotProcess(team: team)
-            defer { run.remove() }
-            let bot = try await run.startFresh()
-            fake.revokeTokens(of: team.bot)
-            #expect(await bot.exitStatus() != 0)
-            let log = run.errors()
-            #expect(log.contains("refused the bot's token"), "\(log)")
-            #expect(!log.contains(team.bot.token))
+            try await MattermostBotProcess.with(team) { run in
+                let bot = try await run.startFresh()
+                fake.revokeTokens(of: team.bot)
+                #expect(await bot.exitStatus() != 0)
+                let log = run.errors()
+                #expect(log.contains("refused the bot's token"), "\(log)")
+                #expect(!log.contains(team.bot.token))
+            }
         }
     }
 }
