@@ -164,10 +164,8 @@ let package = Package(
         .testTarget(
             name: "TandemMattermostTests",
             dependencies: [
-                "TandemMattermostTesting", "TandemLoopbackTesting", "TandemRuntimeTesting", "TandemRuntime", "TandemChat", "TandemCore",
-                "TandemStore", "TandemTesting", "tandem",
+                "TandemMattermostTesting", "TandemRuntimeTesting", "TandemRuntime", "TandemChat", "TandemCore", "TandemTesting", "tandem",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
     ]
 )
