@@ -181,6 +181,16 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             exclude: ["Synapse"]),
+        // A loopback fake of Mattermost's REST API v4 (users, channels, posts, rate limits), for the Mattermost transport.
+        .target(
+            name: "TandemMattermostTesting", dependencies: ["TandemLoopbackTesting"], path: "Tests/TandemMattermostTesting"),
+        // The Mattermost transport, its fake, and the whole bot (the real binary) against the fake.
+        .testTarget(
+            name: "TandemMattermostTests",
+            dependencies: [
+                "TandemMattermostTesting", "TandemRuntimeTesting", "TandemRuntime", "TandemChat", "TandemCore", "TandemTesting", "tandem",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
 

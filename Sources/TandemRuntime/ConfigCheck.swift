@@ -41,6 +41,8 @@ public enum ConfigCheck {
         case .zulip(let zulip):
             lines.append("transport: Zulip at \(Redactor.shown(zulip.site)) as \(zulip.email), API key read")
             lines.append("notices that start a conversation go to the topic '\(zulip.defaultTopic)'")
+        case .mattermost(let mattermost):
+            lines.append("transport: Mattermost at \(Redactor.shown(mattermost.serverURL)), personal access token read, channels listed every \(mattermost.pollInterval)")
         }
         let team = configuration.team
         lines.append("team: \(team.members.count) members, time zone \(team.timeZone)")
@@ -133,6 +135,13 @@ public enum ConfigCheck {
                     lines.append("warning: team.members[\(i)].id \(member.id) (\(member.name)) is no active user of this organisation")
                 }
             }
+        case .mattermost(let mattermost):
+            let transport = MattermostTransport(configuration: mattermost.transportConfiguration, http: http)
+            let me = try await transport.connect()
+            let channels = try await transport.memberChannels()
+            lines.append("probe: the server accepted the token; the bot is @\(me.username) (\(me.userID)); member of \(channels.count) channels:")
+            lines += channels.map { "  \($0.id)" + ($0.name.map { " (\($0))" } ?? "") + ($0.isDirect ? ", direct" : "") }
+            reachable = Set(channels.map(\.id))
         }
         let team = configuration.team
         for (key, channel) in [("team.salesChannel", team.salesChannel), ("team.jointChannel", team.jointChannel)] {

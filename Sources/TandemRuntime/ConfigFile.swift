@@ -25,6 +25,7 @@ struct ConfigFile: Decodable {
         let announced = Set((announcements ?? []).map(\.channel))
         if self.transport.type == "matrix" { try Self.checkMatrixIDs(team, file: path, announced: announced) }
         if self.transport.type == "telegram" { try Self.checkTelegramIDs(team, file: path, announced: announced) }
+        if self.transport.type == "mattermost" { try Self.checkMattermostIDs(team, file: path, announced: announced) }
         if self.transport.type == "relay" && self.transport.slack != nil && self.transport.teams == nil {
             try Self.checkSlackIDs(team, file: path, announced: announced)
         }
@@ -129,6 +130,9 @@ struct TransportFile: Decodable {
     var allowInvitesFrom: [String]?
     // telegram (and tokenEnv, tokenFile)
     var apiBaseURL: String?
+    // mattermost (and tokenEnv, tokenFile)
+    var serverURL: String?
+    var pollIntervalMilliseconds: Int?
     // relay (and host, port)
     var slack: SlackFile?
     var teams: TeamsFile?
@@ -191,9 +195,12 @@ struct TransportFile: Decodable {
             return .telegram(try telegram(file: file))
         case "zulip":
             return .zulip(try zulip(file: file))
+        case "mattermost":
+            return .mattermost(try mattermost(file: file))
         case let other:
             throw ConfigurationError(
-                file: file, key: "transport.type", problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay, telegram, zulip)")
+                file: file, key: "transport.type",
+                problem: "unknown transport '\(other)' (known: local, webhook, matrix, relay, telegram, zulip, mattermost)")
         }
     }
 

@@ -63,6 +63,8 @@ public enum TransportSettings: Sendable {
     case telegram(TelegramSettings)
     /// A Zulip organisation, through the real-time events API.
     case zulip(ZulipSettings)
+    /// A Mattermost server, polled through REST API v4.
+    case mattermost(MattermostSettings)
 }
 
 public struct RelaySettings: Sendable {

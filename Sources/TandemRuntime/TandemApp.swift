@@ -131,6 +131,20 @@ public enum TandemApp {
                 logger.info("connected to Zulip", metadata: ["site": "\(Redactor.shown(zulip.site))", "user": "\(me.fullName) (\(me.userID))"])
                 options.onConnecting(Redactor.shown(zulip.site))
             }
+        case .mattermost(let mattermost):
+            var transportConfiguration = mattermost.transportConfiguration
+            // Replies owed now may have gone out before a crash: the transport looks for them before posting.
+            transportConfiguration.owedAtStart = Set(state.outbox.map(\.key))
+            let client = MattermostTransport(configuration: transportConfiguration, http: http, logger: logger)
+            chat = client
+            // The transport knows its own id (from users/me) and never returns its own posts.
+            botUserID = ""
+            ready = {
+                // A server that is down at start is waited for, like one that goes down later.
+                let me = try await waitForChat("Mattermost", logger: logger) { try await client.connect() }
+                logger.info("connected to Mattermost", metadata: ["server": "\(Redactor.shown(mattermost.serverURL))", "user": "\(me.username)"])
+                options.onConnecting(Redactor.shown(mattermost.serverURL))
+            }
         }
         // Announce-only channels post to their webhooks; everything else goes to the chat.
         let transport: any ChatTransport =
