@@ -67,7 +67,7 @@ public final class MatrixTransport: ChatTransport {
     private let filter: String
     private let decoder = JSONDecoder()
     private let encoder = JSONEncoder()
-    private let connecting = Mutex<Task<Session, any Error>?>(nil)
+    private let connecting = SharedFetch<Session>()
     /// Joined members per room, for "is this a direct conversation"; dropped when a membership event shows up.
     private let memberCounts = Mutex<[String: Int]>([:])
 
@@ -97,18 +97,7 @@ public final class MatrixTransport: ChatTransport {
     /// Logs in (once; again after a failure) and learns the bot's own user id.
     @discardableResult
     public func connect() async throws -> Session {
-        let task = connecting.withLock { current in
-            if let current { return current }
-            let task = Task { try await self.logIn() }
-            current = task
-            return task
-        }
-        do {
-            return try await task.value
-        } catch {
-            connecting.withLock { if $0 == task { $0 = nil } }
-            throw error
-        }
+        try await connecting.value { try await self.logIn() }
     }
 
     private func logIn() async throws -> Session {

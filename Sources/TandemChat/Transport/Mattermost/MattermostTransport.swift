@@ -68,7 +68,7 @@ public final class MattermostTransport: ChatTransport {
     private let api: String
     private let headers: [HTTPField]
     private let decoder = JSONDecoder()
-    private let connecting = Mutex<Task<Identity, any Error>?>(nil)
+    private let connecting = SharedFetch<Identity>()
     /// User id → username, for senders; usernames rarely change, and a restart forgets them.
     private let usernames = Mutex<[String: String]>([:])
     /// No request before this instant: the server said its budget is spent (`X-RateLimit-Remaining: 0`, 429).
@@ -87,18 +87,7 @@ public final class MattermostTransport: ChatTransport {
     /// Learns the bot's user id and username (once; again after a failure).
     @discardableResult
     public func connect() async throws -> Identity {
-        let task = connecting.withLock { current in
-            if let current { return current }
-            let task = Task { try await self.whoAmI() }
-            current = task
-            return task
-        }
-        do {
-            return try await task.value
-        } catch {
-            connecting.withLock { if $0 == task { $0 = nil } }
-            throw error
-        }
+        try await connecting.value { try await self.whoAmI() }
     }
 
     private func whoAmI() async throws -> Identity {

@@ -55,7 +55,7 @@ public final class TelegramTransport: ChatTransport {
     private let renderer: TelegramRenderer
     private let decoder = JSONDecoder()
     private let encoder = JSONEncoder()
-    private let connecting = Mutex<Task<TelegramUser, any Error>?>(nil)
+    private let connecting = SharedFetch<TelegramUser>()
     /// The offset the previous poll was asked after: durable once the next poll is asked for (see the type's notes).
     private let previousCursor = Mutex<Int64?>(nil)
     /// Parts already sent of a reply whose later part failed, by outbox key: a retry goes on from there.
@@ -74,18 +74,7 @@ public final class TelegramTransport: ChatTransport {
     /// username, to recognise `@TandemBot` and `/cmd@TandemBot`.
     @discardableResult
     public func connect() async throws -> TelegramUser {
-        let task = connecting.withLock { current in
-            if let current { return current }
-            let task = Task { try await self.call("getMe", TelegramUser.self) }
-            current = task
-            return task
-        }
-        do {
-            return try await task.value
-        } catch {
-            connecting.withLock { if $0 == task { $0 = nil } }
-            throw error
-        }
+        try await connecting.value { try await self.call("getMe", TelegramUser.self) }
     }
 
     // MARK: - Receiving

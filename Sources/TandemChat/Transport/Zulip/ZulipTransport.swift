@@ -68,7 +68,7 @@ public final class ZulipTransport: ChatTransport {
     private let headers: [HTTPField]
     private let secrets: [String]
     private let decoder = JSONDecoder()
-    private let connecting = Mutex<Task<Identity, any Error>?>(nil)
+    private let connecting = SharedFetch<Identity>()
     /// What the server said at the last `/register`: the long-poll hold and the message size limit.
     private let limits = Mutex<(pollTimeout: Int, messageLength: Int)>((90, ZulipRenderer.defaultPartLimit))
     private let lastReplacement = Mutex<ContinuousClock.Instant?>(nil)
@@ -89,18 +89,7 @@ public final class ZulipTransport: ChatTransport {
     /// Learns the bot's own user id and name (`GET /users/me`), once; again after a failure.
     @discardableResult
     public func connect() async throws -> Identity {
-        let task = connecting.withLock { current in
-            if let current { return current }
-            let task = Task { try await self.fetchIdentity() }
-            current = task
-            return task
-        }
-        do {
-            return try await task.value
-        } catch {
-            connecting.withLock { if $0 == task { $0 = nil } }
-            throw error
-        }
+        try await connecting.value { try await self.fetchIdentity() }
     }
 
     private func fetchIdentity() async throws -> Identity {
