@@ -19,7 +19,8 @@ struct HTTPClientFailureTests {
             )
             let start = ContinuousClock.now
             let error = try await #require(throws: HTTPClientError.self) { try await client.send(request) }
-            #expect(ContinuousClock.now - start < .seconds(3))
+            // Before the server's 10 s: the client gave up (a loaded machine may take a few seconds to say so).
+            #expect(ContinuousClock.now - start < .seconds(9))
             #expect(error.kind == .timedOut)
             #expect(error.curlCode == 28)
             #expect(error.url == base + "/bot***/getUpdates")

@@ -18,7 +18,7 @@ struct ChatPageRenderingTests {
         ("[deck](javascript:alert(1))", "<p>[deck](javascript:alert(1))</p>"),
     ]
 
-    @Test func rendersAsABrowserShowsIt() throws {
+    @Test func rendersAsABrowserShowsIt() async throws {
         let html = ChatPage.html
         let script = try #require(html.range(of: "<script>").flatMap { start in
             html.range(of: "</script>", range: start.upperBound..<html.endIndex).map { String(html[start.upperBound..<$0.lowerBound]) }
@@ -40,8 +40,14 @@ struct ChatPageRenderingTests {
         let output = Pipe()
         node.standardOutput = output
         try node.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        node.waitUntilExit()
+        // Blocking reads and waits stay off the cooperative pool.
+        let data = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                node.waitUntilExit()
+                continuation.resume(returning: data)
+            }
+        }
         try #require(node.terminationStatus == 0, "node failed (Deploy/setup.sh --test installs it)")
         let rendered = try #require(try JSONSerialization.jsonObject(with: data) as? [String])
         for (expected, got) in zip(Self.cases, rendered) {

@@ -124,9 +124,11 @@ public final class TandemProcess {
     }
 
     deinit {
+        // Never wait here: a deinit may run on a thread of the cooperative pool, which a blocked wait starves.
         if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            let process = self.process
+            DispatchQueue.global().async { process.waitUntilExit() }
         }
         if ownsStateFolder { try? FileManager.default.removeItem(atPath: stateFolder) }
     }

@@ -54,8 +54,7 @@ struct SlackEventSenderTests {
             let delivery = try await sender.appMention(
                 user: "U0ALICE", channel: "C0GENERAL", text: "<@U0TANDEM> ping", ts: "1700000000.000100",
                 threadTS: "1699999999.000001")
-            #expect(delivery.status == 200)
-            #expect(delivery.isAcknowledgedInTime)
+            #expect(delivery.status == 200)  // the relay's own 3 s acknowledgement is held by the relay's tests
             let request = try #require(received.all.first)
             #expect(received.all.count == 1)
             #expect(request.method == "POST")
