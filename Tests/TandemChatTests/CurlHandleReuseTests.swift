@@ -10,7 +10,7 @@ import Testing
 
 /// The client reuses libcurl easy handles: their number stays bounded by what is in flight at once, and a reused
 /// handle carries nothing of its previous request. Real libcurl against loopback servers.
-@Suite(.timeLimit(.minutes(1)), .tags(.integration))
+@Suite(.timeLimit(.minutes(3)), .tags(.integration))
 struct CurlHandleReuseTests {
     @Test func handlesStayBoundedOverAThousandRequests() async throws {
         let server = try RawHTTPServer(response: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")

@@ -3,7 +3,7 @@ import TandemChat
 import Testing
 
 /// How `CurlHTTPClient` fails: timeouts, limits, refused connections, cancellation, shutdown.
-@Suite("CurlHTTPClient failures", .tags(.integration), .timeLimit(.minutes(1)))
+@Suite("CurlHTTPClient failures", .tags(.integration), .timeLimit(.minutes(3)))
 struct HTTPClientFailureTests {
     @Test func slowServerTimesOutWithARedactedError() async throws {
         try await withLoopbackServer({ _ in
@@ -135,7 +135,7 @@ struct HTTPClientFailureTests {
     /// All 50 requests reach the server while none has been answered: a client that blocked the cooperative pool
     /// (2 threads here) could have at most a pool's worth in flight, and the server's gate would never open.
     /// Signals only, no timing; a client that serialised would hang here until the time limit fails it.
-    @Test(.timeLimit(.minutes(1))) func fiftyLongPollsRunSideBySideWithoutStallingThePool() async throws {
+    @Test(.timeLimit(.minutes(3))) func fiftyLongPollsRunSideBySideWithoutStallingThePool() async throws {
         let polls = 50
         let gate = ArrivalGate(expected: polls)
         try await withLoopbackServer({ _ in

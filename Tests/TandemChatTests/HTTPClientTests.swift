@@ -3,7 +3,7 @@ import TandemChat
 import Testing
 
 /// `CurlHTTPClient` against real servers on 127.0.0.1.
-@Suite("CurlHTTPClient over loopback", .tags(.integration), .timeLimit(.minutes(1)))
+@Suite("CurlHTTPClient over loopback", .tags(.integration), .timeLimit(.minutes(3)))
 struct HTTPClientTests {
     // MARK: - Requests and responses
 

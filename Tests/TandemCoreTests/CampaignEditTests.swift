@@ -34,6 +34,15 @@ struct CampaignEditTests {
         #expect(talk.state == Fixtures.state)
     }
 
+    /// The reply names what changed as the brief labels it, in the member's language, not by typed keys.
+    @Test func anEditIsConfirmedWithTheFieldsLabels() {
+        var talk = Conversation()
+        let english = talk.say("campaign set spring-launch talkingpoints=\"One; Two\" promo=X1 whynow=Q1", as: Fixtures.leo)
+        #expect(english.replies[0].body.plainText == "Updated Spring Launch 2027: Promo code, Talking points, Why now.")
+        let german = talk.say("kampagne setze spring-launch talking-points=\"Eins\"", as: Fixtures.mia)
+        #expect(german.replies[0].body.plainText == "Geändert in Spring Launch 2027: Gesprächspunkte.")
+    }
+
     /// Input limits: a paste or a script cannot store a 5,000-character name or make the bot echo 60 KB.
     @Test func oversizedInputIsRefusedSayingTheLimit() {
         var talk = Conversation()

@@ -24,6 +24,17 @@ struct Conversation {
 }
 
 struct HandoffTests {
+    /// German agrees with who did it: "Du hast … abgelehnt", "Jonas hat … angenommen".
+    @Test func aGermanConfirmationConjugatesTheVerb() throws {
+        var talk = Conversation()
+        talk.say("handoff \"Anna Schmidt\" to @jonas consent=yes", as: Fixtures.leo)
+        let own = talk.say("übergabe annehmen H-1", as: Fixtures.jonas).replies.map(\.body.plainText).joined()
+        #expect(own.hasPrefix("Du hast angenommen: H-1"), "\(own)")
+        talk.say("handoff \"Ben Roth\" to @jonas consent=yes", as: Fixtures.leo)
+        let other = talk.say("handoff reject H-2 no-budget", as: Fixtures.jonas).replies.map(\.body.plainText).joined()
+        #expect(other.hasPrefix("Du hast abgelehnt: H-2"), "\(other)")
+    }
+
     @Test func handoffIsAnnouncedToTheRepInTheSalesChannel() throws {
         var talk = Conversation()
         let outcome = talk.say(

@@ -7,7 +7,7 @@ import Testing
 
 /// The protocol article's example exchange, sent in order to a real endpoint: the documented statuses, headers and
 /// bodies are what the server answers, so the article cannot describe a protocol the code does not speak.
-@Suite("The protocol article's example, replayed", .timeLimit(.minutes(1)))
+@Suite("The protocol article's example, replayed", .timeLimit(.minutes(3)))
 struct ArticleExchangeReplayTests {
     /// The article's `ts` values: the first message at ``Fixtures/fixedDate``, each further one 2.5 s later.
     final class SteppingNow: Sendable {

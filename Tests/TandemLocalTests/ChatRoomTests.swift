@@ -169,7 +169,7 @@ struct ChatRoomTests {
         #expect(try room.post(reply, from: Fixtures.bob) == parent + 1)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func longPollWakesOnAVisibleMessageOnlyAndCleansUp() async throws {
         let poll = Task { await room.waitForUpdates(for: "bob", after: 0, limit: 100, timeout: .seconds(30)) }
         await room.untilWaiting(atLeast: 1)
@@ -184,7 +184,7 @@ struct ChatRoomTests {
         #expect(room.waiterCount == 0)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func cancelledLongPollReturnsAndRemovesItsWaiter() async throws {
         let clock = ContinuousClock()
         let start = clock.now
@@ -194,11 +194,11 @@ struct ChatRoomTests {
 
         let batch = await poll.value
         #expect(batch.messages.isEmpty)
-        #expect(clock.now - start < .seconds(10))
+        #expect(clock.now - start < .seconds(25), "the 30 s poll was not held")
         #expect(room.waiterCount == 0)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func postResumesTheWaitingPollBeforeItReturns() async throws {
         let poll = Task { await room.waitForUpdates(for: "bob", after: 0, limit: 100, timeout: .seconds(30)) }
         await room.untilWaiting(atLeast: 1)
@@ -212,7 +212,7 @@ struct ChatRoomTests {
         #expect(batch.messages.map(\.text) == ["wake up"])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func closeAnswersWaitingPollsAtOnceAndLaterOnesWithoutWaiting() async throws {
         let clock = ContinuousClock()
         let start = clock.now
@@ -227,7 +227,7 @@ struct ChatRoomTests {
         #expect(clock.now - start < .seconds(25), "neither poll held its 30 s")
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: [Duration.milliseconds(1), .milliseconds(50)])
+    @Test(.timeLimit(.minutes(3)), arguments: [Duration.milliseconds(1), .milliseconds(50)])
     func shortTimeoutEndsThePollAndLeavesNoWaiter(timeout: Duration) async throws {
         let batch = await room.waitForUpdates(for: "bob", after: nil, limit: 100, timeout: timeout)
         #expect(batch == UpdateBatch(messages: [], cursor: 0))

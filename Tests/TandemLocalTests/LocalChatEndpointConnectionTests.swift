@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// The connection-level behaviour: no Nagle, keep-alive, timeouts, limits and graceful shutdown.
-@Suite("LocalChatEndpoint connections", .timeLimit(.minutes(1)))
+@Suite("LocalChatEndpoint connections", .timeLimit(.minutes(3)))
 struct LocalChatEndpointConnectionTests {
     @Test func acceptedSocketsHaveNoDelaySet() async throws {
         try await withRunningEndpoint { _, client in

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The protocol over real loopback sockets, one endpoint on a free port per test.
-@Suite("LocalChatEndpoint over HTTP", .timeLimit(.minutes(1)))
+@Suite("LocalChatEndpoint over HTTP", .timeLimit(.minutes(3)))
 struct LocalChatEndpointTests {
     @Test func longPollWakesPromptlyWhenAnotherUserPosts() async throws {
         try await withRunningEndpoint { endpoint, client in
@@ -214,7 +214,7 @@ struct LocalChatEndpointTests {
     }
 }
 
-@Suite("LocalChatEndpoint lifecycle", .timeLimit(.minutes(1)))
+@Suite("LocalChatEndpoint lifecycle", .timeLimit(.minutes(3)))
 struct LocalChatEndpointLifecycleTests {
     @Test func cancellingRunWithAParkedLongPollStopsPromptlyAndCleansUp() async throws {
         let endpoint = LocalChatEndpoint(configuration: Fixtures.configuration())

@@ -26,7 +26,7 @@ import Testing
             try await MattermostBotProcess.with(MattermostTeam.make(on: fake)) { run in
                 var bot = try await run.startFresh()
                 // The server's own limit, tight enough that the bot meets it: 429s and spent budgets along the way.
-                fake.setRateLimit(perSecond: 15, burst: 5)
+                fake.setRateLimit(perSecond: 4, burst: 3)  // below what even a slowed bot asks for
                 let commands = try await Self.stream(run, count: 30, at: [9, 19]) { _, _ in
                     #expect(await bot.terminate() == 0, "SIGTERM is a clean stop")
                     bot = try await run.start()

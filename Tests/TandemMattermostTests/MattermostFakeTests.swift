@@ -4,7 +4,7 @@ import TandemMattermostTesting
 import Testing
 
 /// The fake itself, over HTTP: it must behave as the server does before the transport's tests rely on it.
-@Suite(.timeLimit(.minutes(1))) struct MattermostFakeTests {
+@Suite(.timeLimit(.minutes(3))) struct MattermostFakeTests {
     static func get(_ http: CurlHTTPClient, _ fake: MattermostFake, _ path: String, token: String? = nil) async throws -> HTTPClientResponse {
         try await http.send(HTTPClientRequest(url: fake.baseURL + path, headers: [HTTPField("Authorization", "Bearer " + (token ?? fake.bot.token))]))
     }

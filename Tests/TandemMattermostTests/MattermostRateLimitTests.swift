@@ -5,7 +5,7 @@ import TandemMattermostTesting
 import Testing
 
 /// Rate limits and server errors: the server's wait is honoured, nothing is lost or doubled.
-@Suite(.timeLimit(.minutes(1))) struct MattermostRateLimitTests {
+@Suite(.timeLimit(.minutes(3))) struct MattermostRateLimitTests {
     struct LimitCase: Sendable, CustomTestStringConvertible {
         let route: MattermostFakeRoute
         let retryAfter: Int

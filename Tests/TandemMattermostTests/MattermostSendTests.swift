@@ -5,7 +5,7 @@ import TandemMattermostTesting
 import Testing
 
 /// Posting through the fake: threads, idempotency with `pending_post_id`, long replies, hostile text.
-@Suite(.timeLimit(.minutes(1))) struct MattermostSendTests {
+@Suite(.timeLimit(.minutes(3))) struct MattermostSendTests {
     static func text(_ s: String) -> RichText { RichText([.paragraph([.text(s)])]) }
 
     @Test func aReplyGoesIntoTheCommandsThreadAndARepeatedKeyPostsOnce() async throws {

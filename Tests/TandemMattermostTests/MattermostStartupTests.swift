@@ -6,7 +6,7 @@ import TandemTesting
 import Testing
 
 /// What an admin sees first: `check-config --probe`, and a bot started with a wrong token.
-@Suite(.timeLimit(.minutes(1))) struct MattermostStartupTests {
+@Suite(.timeLimit(.minutes(3))) struct MattermostStartupTests {
     @Test func theProbeShowsWhoTheBotIsAndWarnsAboutAChannelItIsNotIn() async throws {
         try await MattermostFake.withRunning { fake in
             let team = MattermostTeam.make(on: fake)

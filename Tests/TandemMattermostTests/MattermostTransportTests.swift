@@ -5,7 +5,7 @@ import TandemMattermostTesting
 import Testing
 
 /// The transport against the fake server, through libcurl: what it reads, what it leaves out, and its cursor.
-@Suite(.timeLimit(.minutes(1))) struct MattermostTransportTests {
+@Suite(.timeLimit(.minutes(3))) struct MattermostTransportTests {
     /// One kind of post and whether the bot gets it.
     struct PostCase: Sendable, CustomTestStringConvertible {
         let label: String

@@ -11,7 +11,7 @@ import TandemTesting
 
 /// The bot compacts in the background as it goes: commands keep being answered once each, and what it wrote
 /// loads back whole.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 final class BotCompactionTests {
     let folder = TemporaryFolder("tandem-bot-compaction")
     let transport = InMemoryTransport()

@@ -8,7 +8,7 @@ import Testing
 
 /// A port another program holds: `run` and `endpoint` say so plainly and exit 1 at once (they used to hang 30 s
 /// ignoring SIGTERM, then say "Task timed out").
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct BusyPortTests {
     /// A listening socket on a free loopback port, held until `close`.
     static func occupyPort() throws -> (fd: Int32, port: Int) {

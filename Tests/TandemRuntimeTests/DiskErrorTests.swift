@@ -15,7 +15,7 @@ import TandemTesting
 #endif
 
 /// The real bot loop in-process, over an in-memory chat and a store whose disk fails on demand.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 final class DiskErrorTests {
     let folder = TemporaryFolder("tandem-bot-disk")
     let disk = FaultyFileSystem()

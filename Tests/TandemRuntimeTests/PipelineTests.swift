@@ -15,7 +15,7 @@ import TandemTesting
 
 /// The pipelined bot loop, in process over a transport whose sends the test holds and releases: what overlaps,
 /// and that the guarantees hold while it does. Every wait is on a signal from the transport.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 final class PipelineTests {
     let folder = TemporaryFolder("tandem-pipeline")
     let disk = FaultyFileSystem()

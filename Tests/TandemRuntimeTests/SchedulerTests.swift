@@ -9,7 +9,7 @@ import TandemRuntime
 import TandemRuntimeTesting
 import TandemStore
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct SchedulerTests {
     /// A weekly Monday 09:00 Berlin meeting with reminders 1 day and 15 minutes before.
     static func weeklySync(id: String = "M-1") -> Meeting {

@@ -3,7 +3,7 @@ import TandemRuntimeTesting
 import Testing
 
 /// `tandem state verify | export | compact` as an admin runs them.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct StateCommandTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cli-\(UUID().uuidString)").path
 

@@ -7,7 +7,7 @@ import Testing
 
 /// The sender against a tiny loopback server that keeps what it receives: the requests must be Slack's, byte for
 /// byte verifiable, before the relay is tested with them.
-@Suite("Slack event sender", .tags(.integration), .timeLimit(.minutes(1)))
+@Suite("Slack event sender", .tags(.integration), .timeLimit(.minutes(3)))
 struct SlackEventSenderTests {
     static let secret = "8f742231b10e8888abcd99yyyzzz85a5"
     let clock = HandClock()

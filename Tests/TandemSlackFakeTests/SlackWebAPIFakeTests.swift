@@ -4,7 +4,7 @@ import TandemSlackTesting
 import Testing
 
 /// The Web API fake through real HTTP (libcurl to Hummingbird on loopback), as the relay will call it.
-@Suite("Slack Web API fake", .tags(.integration), .timeLimit(.minutes(1)))
+@Suite("Slack Web API fake", .tags(.integration), .timeLimit(.minutes(3)))
 struct SlackWebAPIFakeTests {
     let client = CurlHTTPClient()
 

@@ -121,7 +121,7 @@ final class CompactionTests {
 
     /// The snapshot is written on a queue of its own: appends go on meanwhile, stay in the journal when it is cut,
     /// and everything loads back. (Were appends held up, this test would hit its time limit.)
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func appendsGoOnWhileASnapshotIsWritten() async throws {
         let disk = GatedFileSystem(holding: "snapshot.json.tmp")
         let store = try folder.store(disk, configuration: .init(compactAfterRecords: 1))

@@ -6,7 +6,7 @@ import TandemTesting
 import Testing
 
 /// `transport.type: "telegram"` in the config file, `check-config` and its probe.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct TelegramConfigTests {
     /// `Config/telegram.json` with its token in a file, and `edit` applied.
     static func write(_ folder: TemporaryFolder, token: String = TelegramTeam.token, edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {

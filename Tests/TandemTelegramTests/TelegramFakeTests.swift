@@ -4,7 +4,7 @@ import TandemTelegramTesting
 import Testing
 
 /// The fake itself: it must refuse what Telegram refuses, or the renderer's tests prove nothing.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct TelegramFakeTests {
     @Test(arguments: [
         ("<b>open", "Can't find end tag corresponding to start tag \"b\""),

@@ -7,7 +7,7 @@ import TandemTelegramTesting
 import Testing
 
 /// The transport against the fake Bot API, through libcurl over loopback.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct TelegramTransportTests {
     let team = TelegramTeam()
 

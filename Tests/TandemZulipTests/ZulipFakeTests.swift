@@ -4,7 +4,7 @@ import TandemZulipTesting
 import Testing
 
 /// The fake itself, over real HTTP: it must answer as Zulip documents before the transport's tests rely on it.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ZulipFakeTests {
     static func call(
         _ fake: ZulipFake, _ method: String, _ path: String, form: String? = nil, user: ZulipFakeConfiguration.User? = nil, key: String? = nil,

@@ -6,7 +6,7 @@ import Testing
 
 /// The transport through libcurl against the fake: the cursor's promises (from now on, nothing lost or repeated
 /// when a queue is lost or a cursor falls behind), sending, and the answers that stop or slow it.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ZulipTransportTests {
     static func transport(_ fake: ZulipFake, http: CurlHTTPClient, key: String? = nil) -> ZulipTransport {
         var configuration = ZulipTransport.Configuration(site: fake.site, email: fake.bot.email, apiKey: key ?? fake.bot.apiKey)

@@ -16,6 +16,42 @@ enum CampaignFields {
         "title": "name", "competition": "competitors", "angebot": "offer", "ziel": "objective", "zielgruppe": "segment",
     ]
 
+    /// A field as replies name it: the label the brief shows, in the member's language (not the typed key).
+    static func label(_ key: String, _ language: Language) -> String {
+        let field: CampaignField? = switch key {
+        case "owner": .owner
+        case "status": .status
+        case "start": .start
+        case "end": .end
+        case "objective": .objective
+        case "kpi": .kpi
+        case "segment": .segment
+        case "exclusions": .exclusions
+        case "whynow": .whyNow
+        case "oneliner": .oneLiner
+        case "offer": .offer
+        case "promo": .promoCode
+        case "competitors": .competitors
+        case "channels": .channels
+        case "keymessages": .keyMessages
+        case "talkingpoints": .talkingPoints
+        case "proofpoints": .proofPoints
+        case "questions": .discoveryQuestions
+        case "donotsay": .doNotSay
+        case "assets": .assets
+        case "objections": .objections
+        default: nil
+        }
+        if let field { return field.label(language) }
+        return switch key {
+        case "name": language.pick("Name", "Name")
+        case "briefing": language.pick("Sales briefing", "Vertriebs-Briefing")
+        case "validuntil": language.pick("Offer valid until", "Angebot gültig bis")
+        case "tags": language.pick("Tags", "Schlagwörter")
+        default: key
+        }
+    }
+
     static func key(_ raw: String) -> String {
         let folded = TextFolding.fold(raw).filter { $0 != "-" && $0 != "_" }
         return synonyms[folded] ?? folded

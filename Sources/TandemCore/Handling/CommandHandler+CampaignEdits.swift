@@ -31,11 +31,12 @@ extension CommandHandler {
         if let problem = CampaignFields.apply(fields, to: &campaign, language, readDay: { day($0, context) }) {
             return .reply(RichText(stringLiteral: problem))
         }
-        let changed = fields.keys.map(CampaignFields.key).sorted().joined(separator: ", ")
+        let changed = Set(fields.keys.map(CampaignFields.key)).map { CampaignFields.label($0, language) }.sorted()
+            .joined(separator: ", ")
         return Outcome(
             events: [.campaignUpdated(campaign)],
             replies: [Reply(body: RichText.paragraph(
-                .text(language.pick("Updated ", "Geändert: ")), .bold([.text(campaign.name)]), .text(": " + changed + ".")))])
+                .text(language.pick("Updated ", "Geändert in ")), .bold([.text(campaign.name)]), .text(": " + changed + ".")))])
     }
 
     func campaignNote(id: String, text: String, state: TeamState, context: RequestContext) -> Outcome {

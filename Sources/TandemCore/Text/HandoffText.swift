@@ -162,16 +162,19 @@ struct HandoffText {
 
     func stepConfirmation(_ action: HandoffAction, actor: Member, reader: Member, now: Date) -> RichText {
         let l = reader.language
+        let you = actor.id == reader.id
+        // "Du hast …", "Sam hat …": the German verb agrees with who did it.
+        let has = you ? "hast" : "hat"
         let verb: String =
             switch action {
-            case .accept: l.pick("accepted", "hat angenommen:")
-            case .reject: l.pick("rejected", "hat abgelehnt:")
-            case .won: l.pick("won", "hat gewonnen:")
-            case .lost: l.pick("lost", "hat verloren:")
-            case .recycle: l.pick("sent back to Marketing", "hat ans Marketing zurückgegeben:")
+            case .accept: l.pick("accepted", "\(has) angenommen:")
+            case .reject: l.pick("rejected", "\(has) abgelehnt:")
+            case .won: l.pick("won", "\(has) gewonnen:")
+            case .lost: l.pick("lost", "\(has) verloren:")
+            case .recycle: l.pick("sent back to Marketing", "\(has) ans Marketing zurückgegeben:")
             }
         var text = RichText.paragraph(
-            .text(actor.id == reader.id ? l.pick("You ", "Du ") : actor.name + " "), .text(verb + " "), .code(handoff.id), .text(" "),
+            .text(you ? l.pick("You ", "Du ") : actor.name + " "), .text(verb + " "), .code(handoff.id), .text(" "),
             .bold([.text(who)]))
         if let last = handoff.history.last {
             if let reason = last.reason { text.add(.text(l.pick("Reason: ", "Grund: ")), .code(reason)) }
