@@ -87,7 +87,7 @@ let package = Package(
         // A wall clock tests move by hand (ManualClock), for the scheduler's tests here and on Matrix.
         .target(name: "TandemRuntimeTesting", dependencies: ["TandemRuntime"], path: "Tests/TandemRuntimeTesting"),
         // A real Synapse homeserver (from Deploy/setup.sh's .venv-synapse/) for the Matrix adapter's tests.
-        .target(name: "TandemMatrixTesting", dependencies: ["TandemChat"], path: "Tests/TandemMatrixTesting"),
+        .target(name: "TandemMatrixTesting", dependencies: ["TandemChat", "TandemTesting"], path: "Tests/TandemMatrixTesting"),
         // An HTTP server on 127.0.0.1 answering with a closure (Hummingbird), for tests that need a real peer.
         .target(
             name: "TandemLoopbackTesting",

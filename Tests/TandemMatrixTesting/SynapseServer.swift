@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import Glibc
 import TandemChat
 
@@ -178,23 +179,8 @@ public final class SynapseServer: Sendable {
         return text
     }
 
-    /// A TCP port nobody listens on right now: bind port 0 on loopback and read what the kernel chose.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// A port for Synapse, which binds it seconds after it is chosen: see ``FreePort``.
+    static func freePort() throws -> Int { try FreePort.belowEphemeralRange() }
 
     /// A server signing key in Synapse's file format: `ed25519 <version> <unpadded base64 of a 32-byte seed>`.
     ///

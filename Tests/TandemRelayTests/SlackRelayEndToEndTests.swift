@@ -117,17 +117,8 @@ import Testing
 }
 
 extension SlackRelayEndToEndTests {
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// The relay is killed and restarted on this port: see ``FreePort``.
+    static func freePort() throws -> Int { try FreePort.belowEphemeralRange() }
 
     /// Sends `count` mentions (every fifth a note) as Slack does, each retried under its `event_id` until the relay
     /// acknowledges it, and calls `kill` after the seeded commands in `kills`. Returns how many deliveries found
