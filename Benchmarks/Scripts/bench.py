@@ -280,7 +280,7 @@ class Mix:
 # every member's updates and match bot replies to commands by thread.
 #
 # Matching: each lane chains its commands in threads. A lane's first command replies in the thread of an anchor
-# message (an unaddressed line the bot ignores); every further command of the lane uses the id of the lane's previous
+# message in the lane's channel (an unaddressed line the bot ignores, or in a direct channel answers unthreaded); every further command of the lane uses the id of the lane's previous
 # command as its thread. Every command thus has a thread id of its own, and the bot answers in the thread of the
 # message it answers, so a bot message in thread T is the reply to the one command posted with thread T.
 
@@ -357,8 +357,10 @@ class Worker:
                 channel = f"dm-{m}-{BOT_ID}" if ch == "dm" else ch
                 for i in range(spec["lanes_per_channel"]):
                     c = Conn(self.host, self.port, "local-" + m)
+                    # In the lane's own channel: a thread is a message of the same channel (protocol v1). In a
+                    # direct channel the bot answers the anchor too, outside any thread: counted as a further message.
                     anchor = c.json("POST", "/messages", {
-                        "channel": "marketing-sales", "text": f"(benchmark lane {spec['name']}/{m}/{ch}/{i})",
+                        "channel": channel, "text": f"(benchmark lane {spec['name']}/{m}/{ch}/{i})",
                         "idempotency_key": f"{spec['run']}-{spec['name']}-anchor-{m}-{ch}-{i}"})["id"]
                     lanes.append((m, channel, c, anchor, i))
         pollers = [threading.Thread(target=self.poll, args=(m,), daemon=True) for m in members]

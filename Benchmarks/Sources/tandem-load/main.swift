@@ -577,8 +577,10 @@ func main() throws {
             let channel = ch == "dm" ? "dm-\(m)-\(spec.mix.botId)" : ch
             for i in 0..<spec.lanesPerChannel {
                 let c = Conn(host: spec.host, port: spec.port, token: "local-" + m)
+                // In the lane's own channel: a thread is a message of the same channel (protocol v1). In a direct
+                // channel the bot answers the anchor too, outside any thread: counted as a further message.
                 let anchor = try c.json("POST", "/messages", [
-                    "channel": "marketing-sales", "text": "(benchmark lane \(spec.name)/\(m)/\(ch)/\(i))",
+                    "channel": channel, "text": "(benchmark lane \(spec.name)/\(m)/\(ch)/\(i))",
                     "idempotency_key": "\(spec.run)-\(spec.name)-anchor-\(m)-\(ch)-\(i)",
                 ])
                 lanes.append((m, channel, c, anchor["id"] as? String ?? "", i))
