@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,7 @@ public final class TandemProcess {
     public let stateFolder: String
     private var ownsStateFolder = false
     private let stdout = Pipe()
+    private let exit = ExitSignal()
 
     /// The package root, where `Config/local.json` lives (this file is in `Tests/TandemRuntimeTesting/`).
     public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -58,6 +60,7 @@ public final class TandemProcess {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
+        process.terminationHandler = { [exit] process in exit.finish(process.terminationStatus) }
         if let errorLog {
             if !FileManager.default.fileExists(atPath: errorLog) { _ = FileManager.default.createFile(atPath: errorLog, contents: nil) }
             if let log = FileHandle(forWritingAtPath: errorLog) {
@@ -113,23 +116,13 @@ public final class TandemProcess {
         _ = await exitStatus()
     }
 
-    public func exitStatus() async -> Int32 {
-        let process = self.process
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }
-        }
-    }
+    /// Waits for the exit without `Process.waitUntilExit()`, which on Linux spins a run loop at full CPU on a
+    /// thread without one: with a dozen children in a test run, that starved every other test of a core.
+    public func exitStatus() async -> Int32 { await exit.status() }
 
     deinit {
-        // Never wait here: a deinit may run on a thread of the cooperative pool, which a blocked wait starves.
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            let process = self.process
-            DispatchQueue.global().async { process.waitUntilExit() }
-        }
+        // Never wait here: a deinit may run on a thread of the cooperative pool. Foundation reaps the child.
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         if ownsStateFolder { try? FileManager.default.removeItem(atPath: stateFolder) }
     }
 }
@@ -145,17 +138,48 @@ extension TandemProcess {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        let exit = ExitSignal()
+        process.terminationHandler = { exit.finish($0.terminationStatus) }
         try process.run()
-        return await withCheckedContinuation { continuation in
+        // Blocking reads on a thread of their own; both pipes at once, so a full one cannot stall the child.
+        async let out = Self.readToEnd(output)
+        async let err = Self.readToEnd(errors)
+        let (stdoutText, stderrText) = await (out, err)
+        return (await exit.status(), stdoutText, stderrText)
+    }
+
+    private static func readToEnd(_ pipe: Pipe) async -> String {
+        await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let out = output.fileHandleForReading.readDataToEndOfFile()
-                let err = errors.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(
-                    returning: (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)))
+                continuation.resume(returning: String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
             }
         }
     }
 }
 
 public enum TandemProcessError: Error { case didNotStart }
+
+/// A child's exit status, set once by `Process.terminationHandler`, for any number of waiters.
+final class ExitSignal: Sendable {
+    private let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+
+    func finish(_ status: Int32) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
+            state.status = status
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: status) }
+    }
+
+    func status() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Int32? in
+                if let status = state.status { return status }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+}
